@@ -1,0 +1,253 @@
+"""The `Drawing`: a set of cubic Bézier paths held as tensors.
+
+Convention:
+    Geometry is in SVG user units of the drawing's canvas: ``size=(W, H)`` is the
+    viewBox, origin at the top-left corner, x to the right, y down. Pixel sizes are
+    chosen at render time and millimetres at plot time, never here.
+
+A *path* carries the paint (stroke width, stroke RGBA, fill RGBA, fill rule). Its
+geometry is one or more *contours* (SVG subpaths): each contour is a chain of cubic
+Bézier segments sharing end points. For drawings made by the optimizer every path has
+exactly one contour, so ``points`` is ``(P, 3S+1, 2)``; imported SVG files may have
+compound paths (a donut is one path with two contours).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+
+__all__ = ["Drawing"]
+
+_SHAPE_ERROR = "Drawing.{name}: expected shape {expected}, got {actual}"
+
+
+def _check_shape(name: str, t: Tensor, expected: tuple[int | None, ...]) -> None:
+    ok = t.dim() == len(expected) and all(e is None or e == s for e, s in zip(expected, t.shape))
+    if not ok:
+        shown = "(" + ", ".join("*" if e is None else str(e) for e in expected) + ")"
+        raise ValueError(_SHAPE_ERROR.format(name=name, expected=shown, actual=tuple(t.shape)))
+
+
+class Drawing:
+    """Cubic Bézier paths on a canvas, as tensors an optimizer can update.
+
+    Args:
+        points: control points of every contour, ``(C, 3S+1, 2)``; contour ``c`` uses
+            its first ``3 * n_segments[c] + 1`` points, the rest is padding.
+        widths: stroke width of every path in user units, ``(P,)``.
+        stroke: stroke RGBA in [0, 1], ``(P, 4)``; alpha 0 means no stroke.
+        size: canvas ``(W, H)`` in user units (the SVG viewBox).
+        fill: fill RGBA in [0, 1], ``(P, 4)``; alpha 0 means no fill. Default: none.
+        evenodd: fill rule of every path, ``(P,)`` bool; False is SVG's ``nonzero``.
+        closed: whether a contour ends with a closing line back to its start, ``(C,)``.
+        n_segments: segments used per contour, ``(C,)``; default all ``S``.
+        contour_path: the path each contour belongs to, ``(C,)`` non-decreasing;
+            default ``arange(C)`` (one contour per path).
+
+    Example:
+        >>> d = Drawing.random(10, size=(256, 256), seed=0)
+        >>> d
+        Drawing(10 paths, 10 contours, 3 segments max, size=(256.0, 256.0))
+        >>> len(d)
+        10
+    """
+
+    def __init__(
+        self,
+        points: Tensor,
+        widths: Tensor,
+        stroke: Tensor,
+        size: tuple[float, float],
+        *,
+        fill: Tensor | None = None,
+        evenodd: Tensor | None = None,
+        closed: Tensor | None = None,
+        n_segments: Tensor | None = None,
+        contour_path: Tensor | None = None,
+    ) -> None:
+        if points.dim() != 3 or points.shape[-1] != 2 or (points.shape[1] - 1) % 3 != 0:
+            raise ValueError(
+                f"Drawing.points: expected shape (C, 3S+1, 2), got {tuple(points.shape)}"
+            )
+        n_contours, n_points = points.shape[0], points.shape[1]
+        n_paths = widths.shape[0] if widths.dim() == 1 else -1
+        _check_shape("widths", widths, (None,))
+        _check_shape("stroke", stroke, (n_paths, 4))
+        device = points.device
+        if fill is None:
+            fill = torch.zeros(n_paths, 4, dtype=points.dtype, device=device)
+        if evenodd is None:
+            evenodd = torch.zeros(n_paths, dtype=torch.bool, device=device)
+        if closed is None:
+            closed = torch.zeros(n_contours, dtype=torch.bool, device=device)
+        if n_segments is None:
+            n_segments = torch.full((n_contours,), (n_points - 1) // 3, device=device)
+        if contour_path is None:
+            if n_contours != n_paths:
+                raise ValueError(
+                    f"Drawing: {n_contours} contours but {n_paths} paths; pass contour_path"
+                )
+            contour_path = torch.arange(n_contours, device=device)
+        _check_shape("fill", fill, (n_paths, 4))
+        _check_shape("evenodd", evenodd, (n_paths,))
+        _check_shape("closed", closed, (n_contours,))
+        _check_shape("n_segments", n_segments, (n_contours,))
+        _check_shape("contour_path", contour_path, (n_contours,))
+        w, h = float(size[0]), float(size[1])
+        if not (w > 0 and h > 0 and w < float("inf") and h < float("inf")):
+            raise ValueError(f"Drawing.size: expected two positive finite numbers, got {size}")
+        self.points = points
+        self.widths = widths
+        self.stroke = stroke
+        self.fill = fill
+        self.evenodd = evenodd.to(torch.bool)
+        self.closed = closed.to(torch.bool)
+        self.n_segments = n_segments.to(torch.long)
+        self.contour_path = contour_path.to(torch.long)
+        self.size = (w, h)
+
+    # ------------------------------------------------------------------ creation
+    @classmethod
+    def random(
+        cls,
+        n_paths: int,
+        *,
+        size: tuple[float, float] = (224.0, 224.0),
+        segments: int | tuple[int, int] = (1, 3),
+        radius: float = 0.1,
+        width: float = 1.0,
+        colors: bool = False,
+        seed: int | None = None,
+        generator: torch.Generator | None = None,
+    ) -> Drawing:
+        """Random-walk strokes, the initialization of the seed project (and diffvg's).
+
+        Each path starts at a uniform point of the canvas; every next control point
+        lies within ``±radius * size`` of the previous one.
+
+        Args:
+            n_paths: number of open strokes.
+            size: canvas ``(W, H)`` in user units.
+            segments: cubic segments per path, an int or an inclusive range ``(lo, hi)``.
+            radius: step of the random walk as a fraction of the canvas size.
+            width: stroke width in user units.
+            colors: random opaque-ish RGBA strokes when True, black when False.
+            seed: seed of a private generator (ignored when ``generator`` is given).
+            generator: a ``torch.Generator`` to draw from.
+
+        Returns:
+            A drawing with ``P = n_paths`` contours of ``S = max segments``.
+        """
+        if n_paths < 0:
+            raise ValueError(f"Drawing.random: n_paths must be >= 0, got {n_paths}")
+        lo, hi = (segments, segments) if isinstance(segments, int) else segments
+        if not 1 <= lo <= hi:
+            raise ValueError(f"Drawing.random: segments must satisfy 1 <= lo <= hi, got {segments}")
+        if generator is None:
+            generator = torch.Generator()
+            if seed is None:
+                generator.seed()
+            else:
+                generator.manual_seed(seed)
+        scale = torch.tensor([float(size[0]), float(size[1])])
+        start = torch.rand(n_paths, 1, 2, generator=generator) * scale
+        steps = (torch.rand(n_paths, 3 * hi, 2, generator=generator) * 2 - 1) * radius * scale
+        points = torch.cat([start, start + steps.cumsum(dim=1)], dim=1)
+        n_segments = torch.randint(lo, hi + 1, (n_paths,), generator=generator)
+        if colors:
+            stroke = torch.rand(n_paths, 4, generator=generator)
+            stroke[:, 3] = 0.3 + 0.7 * stroke[:, 3]
+        else:
+            stroke = torch.tensor([0.0, 0.0, 0.0, 1.0]).repeat(n_paths, 1)
+        widths = torch.full((n_paths,), float(width))
+        return cls(points, widths, stroke, size, n_segments=n_segments)
+
+    @classmethod
+    def from_svg(cls, source: str | bytes | object) -> Drawing:
+        """Read an SVG file path or SVG text; see :func:`vecdream.svg.read_svg`."""
+        from vecdream.svg import read_svg
+
+        return read_svg(source)
+
+    def to_svg(self, *, min_alpha: float = 0.0, precision: int = 4) -> str:
+        """SVG text of the drawing; see :func:`vecdream.svg.write_svg`."""
+        from vecdream.svg import drawing_to_svg
+
+        return drawing_to_svg(self, min_alpha=min_alpha, precision=precision)
+
+    def save_svg(self, path: str | object, *, min_alpha: float = 0.0) -> None:
+        """Write the SVG atomically (temp file + rename)."""
+        from vecdream.svg import save_svg
+
+        save_svg(self, path, min_alpha=min_alpha)
+
+    # ------------------------------------------------------------------ tensors
+    _TENSORS = (
+        "points", "widths", "stroke", "fill", "evenodd", "closed", "n_segments", "contour_path"
+    )
+
+    def _map(self, fn) -> Drawing:
+        kwargs = {name: fn(getattr(self, name)) for name in self._TENSORS}
+        return Drawing(
+            kwargs.pop("points"), kwargs.pop("widths"), kwargs.pop("stroke"), self.size, **kwargs
+        )
+
+    def named_parameters(self) -> dict[str, Tensor]:
+        """The float tensors an optimizer updates, by name: points, widths, stroke, fill."""
+        return {"points": self.points, "widths": self.widths, "stroke": self.stroke,
+                "fill": self.fill}
+
+    def parameters(self) -> list[Tensor]:
+        """The float tensors an optimizer updates: ``[points, widths, stroke, fill]``."""
+        return list(self.named_parameters().values())
+
+    def requires_grad_(self, requires_grad: bool = True) -> Drawing:
+        """Set ``requires_grad`` on every parameter in place; returns self."""
+        for t in self.parameters():
+            t.requires_grad_(requires_grad)
+        return self
+
+    def detach(self) -> Drawing:
+        """A drawing sharing storage, cut from the autograd graph."""
+        return self._map(lambda t: t.detach())
+
+    def clone(self) -> Drawing:
+        """A deep copy (tensors cloned, still in the graph)."""
+        return self._map(lambda t: t.clone())
+
+    def to(self, device: torch.device | str | None = None, dtype: torch.dtype | None = None
+           ) -> Drawing:
+        """Move to a device; ``dtype`` applies to the float tensors only."""
+        def move(t: Tensor) -> Tensor:
+            return t.to(device=device, dtype=dtype if t.is_floating_point() else None)
+        return self._map(move)
+
+    @property
+    def device(self) -> torch.device:
+        return self.points.device
+
+    @property
+    def n_contours(self) -> int:
+        return int(self.points.shape[0])
+
+    def __len__(self) -> int:
+        return int(self.widths.shape[0])
+
+    def __repr__(self) -> str:
+        return (
+            f"Drawing({len(self)} paths, {self.n_contours} contours, "
+            f"{(self.points.shape[1] - 1) // 3} segments max, size={self.size})"
+        )
+
+    # ------------------------------------------------------------------ geometry
+    def scaled(self, factor: float | Sequence[float]) -> Drawing:
+        """The same drawing on a canvas ``factor`` times larger (widths scale too)."""
+        fx, fy = (factor, factor) if isinstance(factor, (int, float)) else factor
+        out = self._map(lambda t: t)
+        out.points = self.points * self.points.new_tensor([fx, fy])
+        out.widths = self.widths * (abs(fx * fy) ** 0.5)
+        out.size = (self.size[0] * abs(fx), self.size[1] * abs(fy))
+        return out

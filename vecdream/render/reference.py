@@ -1,0 +1,266 @@
+"""A plain, dense reference renderer: the slow baseline for tests and benchmarks.
+
+:func:`render_reference` computes the same image as :func:`vecdream.render.render`
+with none of its machinery: no tiles, no culling, no hand-written backward. It exists
+only to check the fast renderer (tests compare images and autograd gradients) and to
+measure what the tiling buys (``benchmarks/render.py``). Do not use it to dream.
+
+The math, shared with :mod:`vecdream.render.raster`:
+
+* Contours are flattened by :func:`~vecdream.render.flatten.bezier_lines` with the same
+  tolerance and maximum piece length, so both renderers see identical line pieces.
+* Every pixel centre is tested against *every* line piece of a path: the distance to
+  the outline is the minimum over all pieces (closing pieces count for fills always,
+  for strokes only on closed contours).
+* Stroke coverage is the box filter across the edge, the overlap of
+  ``[d - 1/2, d + 1/2]`` with ``[-r, r]``; fill coverage is ``clamp(s + 1/2, 0, 1)`` of
+  the signed distance ``s`` (positive inside).
+* Inside/outside is the exact winding number at the pixel centre (a ray towards -x,
+  +1 for each downward piece crossing it, -1 for upward; rows hit on ``[ylo, yhi)``),
+  read with the path's rule (nonzero or evenodd).
+* Every path paints its fill, then its stroke; layers with alpha 0 are skipped; paint
+  is composited "over", in path order, as ``image * (1 - alpha) + alpha * rgb``.
+
+Memory:
+    The dense distance is evaluated in blocks of at most ``block`` (pieces x pixels)
+    elements without gradient; it yields the index of the nearest piece per pixel, and
+    the differentiable distance is then recomputed from that one piece (the gradient
+    of a minimum flows to its argument only, so this is the gradient of the dense
+    minimum). When gradients are needed, layers are composited in groups under
+    :func:`torch.utils.checkpoint.checkpoint`, so the autograd graph of a group is
+    rebuilt during backward instead of being kept for every path. What stays alive
+    until backward is one ``int32`` nearest-piece index per pixel and layer plus one
+    image per group: about 1 GB for 256 strokes at 1024x1024.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+from torch.utils.checkpoint import checkpoint
+
+from vecdream.drawing import Drawing
+from vecdream.render import _output_size
+from vecdream.render.flatten import bezier_lines
+
+__all__ = ["render_reference"]
+
+_EPS = 1.0e-12
+
+
+def _blocks(n_rows: int, n_cols: int, n_items: int, block: int
+            ) -> list[tuple[slice, slice]]:
+    """Split ``items x rows`` (each row ``n_cols`` wide) into blocks of ~``block`` elements.
+
+    Returns ``(item slice, row slice)`` pairs covering everything.
+    """
+    rows = max(1, min(n_rows, block // max(1, n_cols)))
+    items = max(1, block // (rows * n_cols))
+    return [(slice(i, min(i + items, n_items)), slice(r, min(r + rows, n_rows)))
+            for r in range(0, n_rows, rows) for i in range(0, n_items, items)]
+
+
+def _nearest_piece(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, block: int) -> Tensor:
+    """Index of the nearest line piece of every pixel centre, by brute force.
+
+    Args:
+        a, b: piece end points in pixels, ``(L, 2)``, ``L >= 1`` (no gradient needed).
+        xs: pixel-centre x coordinates, ``(W,)``; ys: y coordinates, ``(H,)``.
+        block: most (pieces x pixels) elements per temporary tensor.
+
+    Returns:
+        ``(H, W)`` int32 indices into the pieces.
+    """
+    with torch.no_grad():
+        height, width = ys.shape[0], xs.shape[0]
+        best = torch.full((height, width), math.inf, dtype=a.dtype, device=a.device)
+        index = torch.zeros((height, width), dtype=torch.int32, device=a.device)
+        for items, rows in _blocks(height, width, a.shape[0], block):
+            pa, pb = a[items, :, None, None], b[items, :, None, None]  # (l, 2, 1, 1)
+            bax, bay = pb[:, 0] - pa[:, 0], pb[:, 1] - pa[:, 1]  # (l, 1, 1)
+            inv = 1 / (bax * bax + bay * bay).clamp_min(_EPS)
+            pax = xs[None, None, :] - pa[:, 0]  # (l, 1, W)
+            pay = ys[None, rows, None] - pa[:, 1]  # (l, h, 1)
+            h = (pax * (bax * inv) + pay * (bay * inv)).clamp_(0, 1)  # (l, h, W)
+            dx = torch.addcmul(pax, h, bax, value=-1)
+            dy = h.mul_(-bay).add_(pay)
+            d2 = dx.mul_(dx).addcmul_(dy, dy)
+            value, arg = d2.min(dim=0)
+            closer = value < best[rows]
+            best[rows] = torch.where(closer, value, best[rows])
+            index[rows] = torch.where(closer, arg.to(torch.int32) + items.start, index[rows])
+        return index
+
+
+def _inside(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, evenodd: bool, block: int
+            ) -> Tensor:
+    """Whether every pixel centre is inside a closed outline, by a dense crossing test.
+
+    Args:
+        a, b: outline pieces in pixels, ``(L, 2)`` (closing pieces included).
+        xs: pixel-centre x coordinates, ``(W,)``; ys: y coordinates, ``(H,)``.
+        evenodd: the fill rule (False: nonzero).
+        block: most (pieces x pixels) elements per temporary tensor.
+
+    Returns:
+        ``(H, W)`` bool.
+    """
+    with torch.no_grad():
+        height, width = ys.shape[0], xs.shape[0]
+        winding = torch.zeros((height, width), dtype=torch.int32, device=a.device)
+        for items, rows in _blocks(height, width, a.shape[0], block):
+            pa, pb = a[items, :, None, None], b[items, :, None, None]  # (l, 2, 1, 1)
+            ay, by = pa[:, 1], pb[:, 1]  # (l, 1, 1)
+            yc = ys[None, rows, None]  # (1, h, 1)
+            crosses = (torch.minimum(ay, by) <= yc) & (yc < torch.maximum(ay, by))
+            xc = pa[:, 0] + (yc - ay) * (pb[:, 0] - pa[:, 0]) / (by - ay)  # (l, h, 1)
+            direction = torch.where(by > ay, 1, -1).to(torch.int32)
+            left = crosses & (xc < xs[None, None, :])  # (l, h, W)
+            winding[rows] += (left.to(torch.int32) * direction).sum(dim=0, dtype=torch.int32)
+        return winding % 2 != 0 if evenodd else winding != 0
+
+
+def _distance(a: Tensor, b: Tensor, nearest: Tensor, px: Tensor, py: Tensor) -> Tensor:
+    """Differentiable distance of every pixel centre to its nearest piece.
+
+    Args:
+        a, b: piece end points, ``(L, 2)`` (in the autograd graph).
+        nearest: ``(H, W)`` index of each pixel's nearest piece.
+        px, py: ``(H, W)`` pixel-centre coordinates.
+
+    Returns:
+        ``(H, W)`` distances in pixels.
+    """
+    qa, qb = a[nearest], b[nearest]  # (H, W, 2)
+    bax, bay = qb[..., 0] - qa[..., 0], qb[..., 1] - qa[..., 1]
+    pax, pay = px - qa[..., 0], py - qa[..., 1]
+    h = ((pax * bax + pay * bay) / (bax * bax + bay * bay).clamp_min(_EPS)).clamp(0, 1)
+    dx, dy = pax - h * bax, pay - h * bay
+    return torch.sqrt(dx * dx + dy * dy + _EPS)
+
+
+def _paint(image: Tensor, layers: list[dict], a: Tensor, b: Tensor, px: Tensor, py: Tensor,
+           half_widths: Tensor, stroke: Tensor, fill: Tensor) -> Tensor:
+    """Composite layers "over" an image.
+
+    Args:
+        image: ``(3, H, W)`` what lies below.
+        layers: dicts with ``path`` (int), ``pieces`` (``(L_p,)`` long, the layer's
+            pieces), ``nearest`` (``(H, W)`` into ``pieces``) and, for fills, ``inside``
+            (``(H, W)`` bool); strokes have ``inside`` None.
+        a, b: all line pieces, ``(L, 2)``; px, py: ``(H, W)`` pixel centres.
+        half_widths: ``(P,)`` stroke half widths in pixels; stroke, fill: ``(P, 4)``.
+
+    Returns:
+        ``(3, H, W)`` the composited image.
+    """
+    for layer in layers:
+        p, pieces, inside = layer["path"], layer["pieces"], layer["inside"]
+        dist = _distance(a[pieces], b[pieces], layer["nearest"], px, py)
+        if inside is None:
+            r = half_widths[p]
+            coverage = (torch.minimum(dist + 0.5, r) - torch.maximum(dist - 0.5, -r)).clamp(0, 1)
+            rgba = stroke[p]
+        else:
+            coverage = (torch.where(inside, dist, -dist) + 0.5).clamp(0, 1)
+            rgba = fill[p]
+        alpha = coverage * rgba[3]
+        image = image * (1 - alpha) + alpha * rgba[:3, None, None]
+    return image
+
+
+def render_reference(
+    drawing: Drawing,
+    width: int | None = None,
+    height: int | None = None,
+    *,
+    background: Sequence[float] | Tensor = (1.0, 1.0, 1.0),
+    tolerance: float = 0.1,
+    max_length: float = 8.0,
+    block: int = 1 << 18,
+    layers_per_checkpoint: int | None = None,
+) -> Tensor:
+    """Render one drawing densely and plainly: the slow baseline for tests and benchmarks.
+
+    Same image and same gradients as :func:`vecdream.render.render` (up to floating
+    point), computed by testing every pixel against every line piece of every path and
+    differentiated by plain autograd. Time grows with ``pixels x pieces``; use
+    :func:`~vecdream.render.render` for anything but checking and measuring it.
+
+    Args:
+        drawing: the :class:`Drawing` to render.
+        width: output width in pixels; default the canvas width in user units (or
+            derived from ``height`` keeping the aspect ratio), as in ``render``.
+        height: output height in pixels; default likewise.
+        background: RGB in [0, 1], ``(3,)``.
+        tolerance: Bézier flattening tolerance in output pixels.
+        max_length: longest line piece in pixels; ``render`` uses its ``tile`` (8), and
+            only equal values flatten identically.
+        block: most (pieces x pixels) elements of a dense temporary (4 bytes each in
+            float32; a few of them are alive at once).
+        layers_per_checkpoint: layers composited per checkpointed group when gradients
+            are needed; default about ``sqrt(layers)``, which balances the images kept
+            at group boundaries against one group's rebuilt graph.
+
+    Returns:
+        ``(3, H, W)`` float image in [0, 1], in the dtype of ``drawing.points``,
+        differentiable w.r.t. points, widths, stroke and fill.
+
+    Example:
+        >>> d = Drawing.random(4, size=(16, 12), seed=0, colors=True)
+        >>> render_reference(d).shape
+        torch.Size([3, 12, 16])
+    """
+    if not torch.isfinite(drawing.points).all():
+        raise ValueError("render_reference: drawing has non-finite points (NaN or inf)")
+    out_w, out_h = _output_size(drawing.size, width, height)
+    device, dtype = drawing.points.device, drawing.points.dtype
+    bg = torch.as_tensor(background, dtype=dtype, device=device)
+    if bg.shape != (3,):
+        raise ValueError(f"render_reference: background must be (3,), got {tuple(bg.shape)}")
+
+    # Pixel coordinates, exactly as render() scales them.
+    sx, sy = out_w / drawing.size[0], out_h / drawing.size[1]
+    points = drawing.points * drawing.points.new_tensor([sx, sy])
+    half_widths = drawing.widths.clamp_min(0) * (sx * sy) ** 0.5 / 2
+    stroke, fill = drawing.stroke.clamp(0, 1), drawing.fill.clamp(0, 1)
+    lines = bezier_lines(points, drawing.n_segments, tolerance=tolerance, max_length=max_length)
+    line_path = drawing.contour_path[lines.contour]
+    stroked_piece = ~lines.closing | drawing.closed[lines.contour]
+
+    xs = torch.arange(out_w, device=device, dtype=dtype) + 0.5
+    ys = torch.arange(out_h, device=device, dtype=dtype) + 0.5
+    py, px = torch.meshgrid(ys, xs, indexing="ij")
+
+    # Dense, gradient-free part: nearest piece and inside test of every layer.
+    a, b = lines.a.detach(), lines.b.detach()
+    layers = []
+    for p in range(len(drawing)):
+        of_path = line_path == p
+        if fill[p, 3] > 0 and of_path.any():
+            pieces = torch.nonzero(of_path).squeeze(1)
+            layers.append({
+                "path": p, "pieces": pieces,
+                "nearest": _nearest_piece(a[pieces], b[pieces], xs, ys, block),
+                "inside": _inside(a[pieces], b[pieces], xs, ys, bool(drawing.evenodd[p]), block),
+            })
+        if stroke[p, 3] > 0 and (of_path & stroked_piece).any():
+            pieces = torch.nonzero(of_path & stroked_piece).squeeze(1)
+            layers.append({
+                "path": p, "pieces": pieces,
+                "nearest": _nearest_piece(a[pieces], b[pieces], xs, ys, block),
+                "inside": None,
+            })
+
+    image = bg[:, None, None].expand(3, out_h, out_w)
+    tensors = (lines.a, lines.b, px, py, half_widths, stroke, fill)
+    if not (torch.is_grad_enabled() and any(t.requires_grad for t in tensors)):
+        return _paint(image, layers, *tensors)
+    group = layers_per_checkpoint or max(1, math.isqrt(len(layers)))
+    for start in range(0, len(layers), group):
+        image = checkpoint(_paint, image, layers[start:start + group], *tensors,
+                           use_reentrant=False)
+    return image
