@@ -127,6 +127,16 @@ def test_subpaths_become_contours_of_one_path():
     assert bool(d.evenodd[0])
 
 
+def test_hidden_and_symbol_content_is_not_drawn(caplog):
+    with caplog.at_level(logging.WARNING, logger="vecdream.svg"):
+        d = read_svg(svg('<rect width="3" height="3" display="none"/>'
+                         '<g style="display:none"><rect width="3" height="3"/></g>'
+                         '<symbol id="s"><rect width="3" height="3"/></symbol><use href="#s"/>'
+                         '<marker><rect width="3" height="3"/></marker>'))
+    assert len(d) == 0
+    assert "1 <use> of <symbol>" in caplog.text
+
+
 def test_use_of_an_internal_element():
     d = read_svg(svg('<defs><path id="p" d="M0 0 L10 0" stroke="red"/></defs>'
                      '<use xlink:href="#p" x="5" y="7"/>'))
@@ -468,6 +478,25 @@ def test_use_cycles_and_use_bombs_are_refused_fast():
     with pytest.raises(SVGError, match="expands"):
         read_svg(svg("<defs>" + "".join(levels) + '</defs><use href="#l29"/>'))
     assert time.perf_counter() - start < 2.0
+
+
+def test_padded_tensor_size_is_limited(monkeypatch):
+    monkeypatch.setattr("vecdream.svg.MAX_PADDED_POINTS", 100)
+    long = "M0 0 " + "L 1 1 " * 40
+    with pytest.raises(SVGError, match="MAX_PADDED_POINTS"):
+        read_svg(svg(f'<path d="{long}"/><rect width="1" height="1"/>'))
+
+
+def test_corrupt_gzip_is_an_svg_error():
+    with pytest.raises(SVGError, match="gzip"):
+        read_svg(gzip.compress(svg("").encode())[:-12] + b"garbage")
+
+
+def test_invalid_transform_is_ignored_with_a_warning(caplog):
+    with caplog.at_level(logging.WARNING, logger="vecdream.svg"):
+        d = read_svg(svg('<rect width="5" height="5" transform="rotate(abc) x"/>'))
+    assert len(d) == 1 and used(d, 0)[::3].max() == 5
+    assert "1 invalid transform" in caplog.text
 
 
 def test_deep_nesting_is_refused():

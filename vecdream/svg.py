@@ -42,6 +42,7 @@ import torch
 from vecdream.drawing import Drawing
 
 __all__ = [
+    "MAX_PADDED_POINTS",
     "MAX_SVG_BYTES",
     "SVGError",
     "atomic_write_bytes",
@@ -56,8 +57,8 @@ MAX_SVG_BYTES = 50 * 1024 * 1024
 """Largest SVG text (bytes, after gunzip) :func:`read_svg` accepts."""
 MAX_COORD = 1e9
 """Paths with a coordinate or stroke width beyond this (or non-finite) are skipped."""
-MAX_ELEMENTS = 1_000_000
-"""Largest element count after expanding ``<use>`` references."""
+MAX_PADDED_POINTS = 2**24
+"""Largest ``C * (3S+1)`` of an imported drawing (its padded ``points`` tensor)."""
 MAX_DEPTH = 256
 """Deepest element nesting accepted."""
 
@@ -124,8 +125,9 @@ def read_svg(source: str | bytes | os.PathLike) -> Drawing:
     Raises:
         SVGError: malformed XML, entity declarations (billion laughs, external
             entities), input over ``MAX_SVG_BYTES``, a root that is not ``<svg>``,
-            an invalid viewBox, recursive or exploding ``<use>`` references, or
-            nesting deeper than ``MAX_DEPTH``.
+            an invalid viewBox, recursive or exploding ``<use>`` references,
+            nesting deeper than ``MAX_DEPTH``, or a padded ``points`` tensor over
+            ``MAX_PADDED_POINTS``.
     """
     data = _load_source(source)
     counts: Counter[str] = Counter()
@@ -162,8 +164,11 @@ def _load_source(source: str | bytes | os.PathLike) -> bytes | str:
     if len(data) > MAX_SVG_BYTES:
         raise SVGError(f"SVG text larger than {MAX_SVG_BYTES} bytes")
     if isinstance(data, bytes) and data[:2] == b"\x1f\x8b":
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-            data = gz.read(MAX_SVG_BYTES + 1)
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                data = gz.read(MAX_SVG_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            raise SVGError(f"invalid gzip data: {exc}") from exc
         if len(data) > MAX_SVG_BYTES:
             raise SVGError(f"decompressed SVG larger than {MAX_SVG_BYTES} bytes")
     return data
@@ -221,13 +226,26 @@ def _prepare_tree(root: ET.Element, counts: Counter[str]) -> tuple[float | None,
             pruned.add(id(child))
             if reason:
                 counts[reason] += 1
-        for name in _PAINT_ATTRS:
-            if child.get(name, "").strip() == "inherit":
-                del child.attrib[name]  # svgelements inherits a missing attribute itself
+        _clean_attributes(child, counts)
     for parent, child in removals:
         parent.remove(child)
     _check_use_expansion(root)
     return _set_viewport(root)
+
+
+def _clean_attributes(el: ET.Element, counts: Counter[str]) -> None:
+    """Drop ``inherit`` paint values (svgelements inherits a missing attribute itself)
+    and transforms svgelements cannot parse (browsers ignore them too)."""
+    for name in _PAINT_ATTRS:
+        if el.get(name, "").strip() == "inherit":
+            del el.attrib[name]
+    transform = el.get("transform")
+    if transform is not None:
+        try:
+            se.Matrix(transform)
+        except (ValueError, IndexError, TypeError, ArithmeticError):
+            del el.attrib["transform"]
+            counts["invalid transform"] += 1
 
 
 def _walk(root: ET.Element, pruned: set[int]) -> Iterator[tuple[ET.Element, ET.Element]]:
@@ -296,8 +314,13 @@ def _valid_path_data(d: str | None) -> bool:
 
 
 def _check_use_expansion(root: ET.Element) -> None:
-    """Refuse ``<use>`` cycles and documents that expand past ``MAX_ELEMENTS``."""
+    """Refuse ``<use>`` cycles and documents whose ``<use>`` expansion is too big.
+
+    The expanded size counts 64 per element plus the length of its ``d``/``points``
+    and may not exceed ``2 * MAX_SVG_BYTES`` (a "billion laughs" made of ``<use>``).
+    """
     ids = {el.get("id"): el for el in root.iter() if el.get("id") is not None}
+    limit = 2 * MAX_SVG_BYTES
     memo: dict[int, int] = {}
     visiting: set[int] = set()
 
@@ -308,13 +331,14 @@ def _check_use_expansion(root: ET.Element) -> None:
         if key in visiting:
             raise SVGError("<use> references form a cycle")
         visiting.add(key)
-        total = 1 + sum(expanded(child) for child in el)
+        total = 64 + len(el.get("d", "")) + len(el.get("points", ""))
+        total += sum(expanded(child) for child in el)
         href = _href(el) if _local(el.tag) == "use" else None
         if href and href.startswith("#") and href[1:] in ids:
             total += expanded(ids[href[1:]])
         visiting.discard(key)
-        if total > MAX_ELEMENTS:
-            raise SVGError(f"SVG expands to more than {MAX_ELEMENTS} elements through <use>")
+        if total > limit:
+            raise SVGError(f"SVG expands to more than {limit} bytes through <use>")
         memo[key] = total
         return total
 
@@ -487,7 +511,10 @@ def _assemble(paths: list[_PathData], size: tuple[float | None, float | None]) -
     contours = [c for p in paths for c in p.contours]
     n_seg = [(len(pts) - 1) // 3 for pts, _ in contours]
     max_seg = max(n_seg, default=0)
-    points = np.zeros((len(contours), 3 * max_seg + 1, 2), dtype=np.float64)
+    if len(contours) * (3 * max_seg + 1) > MAX_PADDED_POINTS:
+        raise SVGError(f"{len(contours)} contours padded to {max_seg} segments exceed "
+                       f"MAX_PADDED_POINTS={MAX_PADDED_POINTS}")
+    points = np.zeros((len(contours), 3 * max_seg + 1, 2), dtype=np.float32)
     for i, (pts, _) in enumerate(contours):
         points[i, : len(pts)] = pts
         points[i, len(pts):] = pts[-1]
@@ -498,7 +525,7 @@ def _assemble(paths: list[_PathData], size: tuple[float | None, float | None]) -
         height = height or (float(corner[1]) if corner[1] > 0 else _DEFAULT_SIZE[1])
     f32 = torch.float32
     return Drawing(
-        torch.from_numpy(points).to(f32),
+        torch.from_numpy(points),
         torch.tensor([p.width for p in paths], dtype=f32),
         torch.tensor([p.stroke for p in paths], dtype=f32).reshape(-1, 4),
         (width, height),
@@ -552,10 +579,8 @@ def _paint_attrs(fill: list[float], stroke: list[float], width: float, evenodd: 
     return " ".join(parts)
 
 
-def _contour_d(points: list[list[float]], n_segments: int, closed: bool,
-               precision: int) -> str:
-    """``M x y C ...`` (and ``Z``) of one contour's first ``3 * n_segments + 1`` points."""
-    used = points[: 3 * n_segments + 1]
+def _contour_d(used: list[list[float]], closed: bool, precision: int) -> str:
+    """``M x y C ...`` (and ``Z``) of one contour's used points ``(3n+1, 2)``."""
     head = f"M {_fmt(used[0][0], precision)} {_fmt(used[0][1], precision)}"
     tail = " ".join(f"{_fmt(x, precision)} {_fmt(y, precision)}" for x, y in used[1:])
     text = f"{head} C {tail}" if tail else head
@@ -579,7 +604,7 @@ def drawing_to_svg(d: Drawing, *, min_alpha: float = 0.0, precision: int = 4) ->
     if precision < 0:
         raise ValueError(f"drawing_to_svg: precision must be >= 0, got {precision}")
     t = {name: getattr(d, name).detach().cpu() for name in Drawing._TENSORS}
-    points = t["points"].double().tolist()
+    points = t["points"].double().numpy()
     n_segments, closed = t["n_segments"].tolist(), t["closed"].tolist()
     by_path: list[list[int]] = [[] for _ in range(len(d))]
     for c, p in enumerate(t["contour_path"].tolist()):
@@ -590,16 +615,16 @@ def drawing_to_svg(d: Drawing, *, min_alpha: float = 0.0, precision: int = 4) ->
     lines = [f'<svg xmlns="{SVG_NS}" width="{w}" height="{h}" viewBox="0 0 {w} {h}">']
     bad = 0
     for p, contours in enumerate(by_path):
-        numbers = [*fills[p], *strokes[p], widths[p]]
-        numbers += [v for c in contours for pt in points[c][: 3 * n_segments[c] + 1] for v in pt]
-        if not all(math.isfinite(v) for v in numbers):
+        used = [points[c, : 3 * max(n_segments[c], 0) + 1] for c in contours]
+        finite = all(math.isfinite(v) for v in [*fills[p], *strokes[p], widths[p]])
+        if not (finite and all(np.isfinite(u).all() for u in used)):
             bad += 1
             continue
         attrs = _paint_attrs(fills[p], strokes[p], widths[p], evenodd[p], min_alpha, precision)
         if attrs is None or not contours:
             continue
-        path_d = " ".join(_contour_d(points[c], n_segments[c], closed[c], precision)
-                          for c in contours)
+        path_d = " ".join(_contour_d(u.tolist(), closed[c], precision)
+                          for u, c in zip(used, contours, strict=True))
         lines.append(f'<path d="{path_d}" {attrs}/>')
     if bad:
         logger.warning("drawing_to_svg: dropped %d path(s) with non-finite values", bad)

@@ -1,0 +1,75 @@
+"""The pen-plotter stage: physical pages, pen layers, path order, statistics, preview.
+
+A :class:`~vecdream.drawing.Drawing` is laid out on a page in millimetres, its strokes
+quantized to a pen set, flattened, clipped to the margins, merged and sorted
+(:func:`drawing_to_plot` → :class:`PenPlot`), then written as a layered plotter SVG
+(:func:`to_plotter_svg`, :func:`save_plotter_svg`), measured (:func:`plot_stats`),
+previewed at the real pen width (:func:`preview_png`) and plotted
+(:func:`~vecdream.plot.axidraw.plot_with_axidraw`, needs ``pyaxidraw``).
+
+Example:
+    >>> from vecdream import Drawing
+    >>> plot = drawing_to_plot(Drawing.random(50, size=(256, 256), seed=0), "A4")
+    >>> plot.layers[0].label
+    '1 black'
+    >>> plot_stats(plot).pen_lifts == plot.n_paths
+    True
+"""
+
+from __future__ import annotations
+
+from vecdream.plot.axidraw import (
+    AxiDrawError,
+    AxiDrawUnavailable,
+    axidraw_estimate,
+    plot_with_axidraw,
+)
+from vecdream.plot.build import drawing_to_plot
+from vecdream.plot.model import Layer, Pen, PenPlot, parse_pens
+from vecdream.plot.order import merge_lines, sort_lines, travel_length
+from vecdream.plot.plotter_svg import (
+    plot_to_svg,
+    read_plotter_svg,
+    save_plotter_svg,
+    to_plotter_svg,
+)
+from vecdream.plot.preview import preview_image, preview_png
+from vecdream.plot.stats import (
+    LayerStats,
+    MotionModel,
+    PlotStats,
+    format_duration,
+    format_stats,
+    plot_stats,
+)
+from vecdream.plot.units import PAGE_SIZES, page_size, parse_length
+
+__all__ = [
+    "PAGE_SIZES",
+    "AxiDrawError",
+    "AxiDrawUnavailable",
+    "Layer",
+    "LayerStats",
+    "MotionModel",
+    "Pen",
+    "PenPlot",
+    "PlotStats",
+    "axidraw_estimate",
+    "drawing_to_plot",
+    "format_duration",
+    "format_stats",
+    "merge_lines",
+    "page_size",
+    "parse_length",
+    "parse_pens",
+    "plot_stats",
+    "plot_to_svg",
+    "plot_with_axidraw",
+    "preview_image",
+    "preview_png",
+    "read_plotter_svg",
+    "save_plotter_svg",
+    "sort_lines",
+    "to_plotter_svg",
+    "travel_length",
+]

@@ -1,0 +1,169 @@
+"""Plain data of a pen plot: pens, layers of polylines in mm, the page.
+
+Convention:
+    Millimetres on the page, origin at the top-left corner, x to the right, y down
+    (SVG's convention). A polyline is a float64 numpy array ``(N, 2)`` with ``N >= 2``;
+    the pen goes down at ``line[0]``, draws through every point and lifts at
+    ``line[-1]``. Layers are plotted in list order, polylines in list order.
+
+Like vpype's ``Document``/``LineCollection``, these are plain containers: the SVG
+writer and reader, the statistics and the preview all consume them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import svgelements as se
+
+__all__ = ["Layer", "Pen", "PenPlot", "PenSpec", "nearest_pen", "parse_pens"]
+
+PenSpec = str | tuple[str, str | Sequence[float]]
+"""A pen given by a colour name or hex (``"black"``, ``"#ff0000"``) or a ``(name, colour)``
+pair, the colour a name, a hex string or an RGB triple in [0, 1]."""
+
+_CSS_FUNCTION = re.compile(r"^\s*(#|rgb|hsl)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Pen:
+    """A pen: a name for the layer label and the RGB it stands for.
+
+    Attributes:
+        name: label text (``"black"``, ``"#ff0000"``, ``"fineliner red"``).
+        rgb: colour in [0, 1], used to quantize stroke colours and to draw previews.
+    """
+
+    name: str
+    rgb: tuple[float, float, float]
+
+    @property
+    def hex(self) -> str:
+        """``#rrggbb`` of :attr:`rgb`."""
+        return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in self.rgb)
+
+
+@dataclass
+class Layer:
+    """The polylines one pen draws.
+
+    Attributes:
+        number: the layer number in the SVG label (``"1 black"``), 1-based.
+        pen: the pen of the layer.
+        lines: polylines in mm, each ``(N, 2)`` float64, in plotting order.
+    """
+
+    number: int
+    pen: Pen
+    lines: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """Inkscape/AxiDraw layer label ``"N name"``."""
+        return f"{self.number} {self.pen.name}"
+
+
+@dataclass
+class PenPlot:
+    """A page of layers, ready to write, measure or preview.
+
+    Attributes:
+        page_mm: page ``(width, height)`` in mm, in the chosen orientation.
+        pen_width_mm: nib width in mm (the SVG stroke width).
+        margin_mm: blank border in mm; all geometry lies inside it.
+        layers: one per used pen, in pen-list order.
+    """
+
+    page_mm: tuple[float, float]
+    pen_width_mm: float
+    margin_mm: float = 0.0
+    layers: list[Layer] = field(default_factory=list)
+
+    @property
+    def n_paths(self) -> int:
+        """Polylines over all layers (each is one pen-down stroke)."""
+        return sum(len(layer.lines) for layer in self.layers)
+
+    def __repr__(self) -> str:
+        w, h = self.page_mm
+        return (f"PenPlot({len(self.layers)} layers, {self.n_paths} paths, page {w:g}x{h:g} mm, "
+                f"pen {self.pen_width_mm:g} mm)")
+
+
+def _parse_colour(colour: str | Sequence[float], spec: object) -> tuple[float, float, float]:
+    """RGB in [0, 1] of a colour name, hex/rgb() text or RGB triple."""
+    if isinstance(colour, str):
+        text = colour.strip()
+        value = se.Color.parse(text) if text else None
+        unknown = not _CSS_FUNCTION.match(text) and text.lower() != "black" and value == 255
+        if value is None or unknown or text.isdigit():
+            raise ValueError(
+                f"pens: expected a CSS colour name or hex such as 'black' or '#ff0000', "
+                f"got {colour!r} in {spec!r}"
+            )
+        c = se.Color(text)
+        return c.red / 255.0, c.green / 255.0, c.blue / 255.0
+    try:
+        rgb = tuple(float(v) for v in colour)
+    except (TypeError, ValueError):
+        rgb = ()
+    if len(rgb) != 3 or not all(0.0 <= v <= 1.0 for v in rgb):
+        raise ValueError(
+            f"pens: expected an RGB triple in [0, 1] such as (1.0, 0.0, 0.0), got {colour!r} "
+            f"in {spec!r}"
+        )
+    return rgb  # type: ignore[return-value]
+
+
+def parse_pens(pens: Sequence[PenSpec] | None) -> list[Pen]:
+    """Pens from names, hex colours or ``(name, colour)`` pairs; ``None`` is black only.
+
+    Args:
+        pens: e.g. ``["black", "red"]``, ``["#1f77b4"]`` or
+            ``[("fineliner", (0.1, 0.1, 0.4))]``.
+
+    Returns:
+        The pens, in the given order (layer numbers follow it).
+
+    Example:
+        >>> [p.hex for p in parse_pens(["black", "red"])]
+        ['#000000', '#ff0000']
+    """
+    if pens is None:
+        return [Pen("black", (0.0, 0.0, 0.0))]
+    if isinstance(pens, str):
+        pens = [p for p in pens.split(",") if p.strip()]
+    out: list[Pen] = []
+    for spec in pens:
+        if isinstance(spec, str):
+            out.append(Pen(spec.strip(), _parse_colour(spec, spec)))
+        elif isinstance(spec, (tuple, list)) and len(spec) == 2 and isinstance(spec[0], str):
+            out.append(Pen(spec[0].strip(), _parse_colour(spec[1], spec)))
+        else:
+            raise ValueError(
+                f"pens: expected a colour name, a hex or a (name, colour) pair, got {spec!r}"
+            )
+    if not out:
+        raise ValueError("pens: expected at least one pen, got an empty list; pass None for black")
+    names = [p.name for p in out]
+    if len(set(names)) != len(names):
+        raise ValueError(f"pens: expected distinct pen names, got {names}")
+    return out
+
+
+def nearest_pen(rgb: np.ndarray, pens: Sequence[Pen]) -> np.ndarray:
+    """Index of the nearest pen (Euclidean distance in RGB) of every colour.
+
+    Args:
+        rgb: colours in [0, 1], ``(P, 3)``; alpha plays no part.
+        pens: the pen set, ``K`` pens.
+
+    Returns:
+        ``(P,)`` int indices into ``pens``; ties go to the earlier pen.
+    """
+    palette = np.asarray([p.rgb for p in pens], dtype=np.float64)
+    dist = ((np.asarray(rgb, dtype=np.float64)[:, None, :] - palette[None]) ** 2).sum(-1)
+    return dist.argmin(axis=1) if len(rgb) else np.zeros(0, dtype=np.int64)
