@@ -73,7 +73,7 @@ def _compound() -> Drawing:
     def polygon(corners: torch.Tensor) -> torch.Tensor:
         nxt = corners.roll(-1, 0)
         pts = [corners[0]]
-        for a, b in zip(corners, nxt):
+        for a, b in zip(corners, nxt, strict=True):
             pts += [a + (b - a) / 3, a + 2 * (b - a) / 3, b]
         return torch.stack(pts)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import kornia.augmentation as K
-import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 

@@ -25,7 +25,7 @@ _SHAPE_ERROR = "Drawing.{name}: expected shape {expected}, got {actual}"
 
 
 def _check_shape(name: str, t: Tensor, expected: tuple[int | None, ...]) -> None:
-    ok = t.dim() == len(expected) and all(e is None or e == s for e, s in zip(expected, t.shape))
+    ok = t.dim() == len(expected) and all(e is None or e == s for e, s in zip(expected, t.shape, strict=False))
     if not ok:
         shown = "(" + ", ".join("*" if e is None else str(e) for e in expected) + ")"
         raise ValueError(_SHAPE_ERROR.format(name=name, expected=shown, actual=tuple(t.shape)))
@@ -194,6 +194,23 @@ class Drawing:
         return Drawing(
             kwargs.pop("points"), kwargs.pop("widths"), kwargs.pop("stroke"), self.size, **kwargs
         )
+
+    def state_dict(self) -> dict[str, object]:
+        """Plain tensors and numbers, for ``torch.save`` (loads with ``weights_only=True``)."""
+        state: dict[str, object] = {name: getattr(self, name).detach() for name in self._TENSORS}
+        state["size"] = list(self.size)
+        return state
+
+    @classmethod
+    def from_state_dict(cls, state: dict[str, object]) -> Drawing:
+        """Inverse of :meth:`state_dict`."""
+        try:
+            tensors = {name: state[name] for name in cls._TENSORS}
+            size = tuple(state["size"])
+        except KeyError as missing:
+            raise ValueError(f"Drawing.from_state_dict: missing entry {missing}") from None
+        return cls(tensors.pop("points"), tensors.pop("widths"), tensors.pop("stroke"), size,
+                   **tensors)
 
     def named_parameters(self) -> dict[str, Tensor]:
         """The float tensors an optimizer updates, by name: points, widths, stroke, fill."""

@@ -120,17 +120,36 @@ def _label(net) -> str:
     return getattr(net, "name", type(net).__name__)
 
 
+def _checked(net, layer: str) -> str:
+    """Fail at construction, not mid-run, on an unknown layer (the error lists names)."""
+    resolve = getattr(net, "resolve_layer", None)
+    if resolve is not None:
+        resolve(layer)
+    return layer
+
+
+def _channel_of(act: Tensor, c: int, layer: str) -> Tensor:
+    if not 0 <= c < act.shape[1]:
+        raise ValueError(f"channel {c} out of range: layer {layer!r} has channels "
+                         f"0..{act.shape[1] - 1}")
+    return act[:, c]
+
+
 def channel(net, layer: str, c: int) -> Objective:
     """Excite channel ``c`` of ``layer`` everywhere: the strokes grow its pattern."""
+    _checked(net, layer)
+
     def fn(ctx: DreamContext) -> Tensor:
-        return -ctx.features(net, layer)[:, c].mean()
+        return -_channel_of(ctx.features(net, layer), c, layer).mean()
     return Objective(fn, f"channel({_label(net)}:{layer}, {c})", [(net, layer, "views")])
 
 
 def neuron(net, layer: str, c: int, x: int | None = None, y: int | None = None) -> Objective:
     """Excite one unit of channel ``c`` (default: the centre): one object, not a texture."""
+    _checked(net, layer)
+
     def fn(ctx: DreamContext) -> Tensor:
-        act = ctx.features(net, layer)[:, c]
+        act = _channel_of(ctx.features(net, layer), c, layer)
         yy = act.shape[1] // 2 if y is None else y
         xx = act.shape[2] // 2 if x is None else x
         return -act[:, yy, xx].mean()
@@ -139,6 +158,8 @@ def neuron(net, layer: str, c: int, x: int | None = None, y: int | None = None) 
 
 def layer_norm(net, layer: str) -> Objective:
     """Deep dream: amplify whatever ``layer`` already sees (mean squared activation)."""
+    _checked(net, layer)
+
     def fn(ctx: DreamContext) -> Tensor:
         return -ctx.features(net, layer).pow(2).mean()
     return Objective(fn, f"layer_norm({_label(net)}:{layer})", [(net, layer, "views")])
@@ -148,8 +169,10 @@ def class_logit(nets, k: int, layer: str = "logits") -> Objective:
     """Draw ImageNet class ``k``; a list of nets averages their logits (an ensemble is
     less prone to one network's adversarial shortcuts)."""
     nets = list(nets) if isinstance(nets, (list, tuple)) else [nets]
+    for n in nets:
+        _checked(n, layer)
     return ensemble(*(
-        Objective(lambda ctx, n=n: -ctx.features(n, layer)[:, k].mean(),
+        Objective(lambda ctx, n=n: -_channel_of(ctx.features(n, layer), k, layer).mean(),
                   f"class_logit({_label(n)}, {k})", [(n, layer, "views")])
         for n in nets
     ))
@@ -183,6 +206,7 @@ def content(net, layer: str, target_image: Tensor) -> Objective:
     Args:
         target_image: ``(3, H, W)`` or ``(1, 3, H, W)`` in [0, 1]; resized to the render.
     """
+    _checked(net, layer)
     cache: dict[tuple, Tensor] = {}
 
     def fn(ctx: DreamContext) -> Tensor:
@@ -203,7 +227,7 @@ def _gram(act: Tensor) -> Tensor:
 
 def style(net, layers: Sequence[str], image: Tensor) -> Objective:
     """Match the Gram matrices of ``layers`` to those of a style ``image`` ``(3, H, W)``."""
-    layers = [layers] if isinstance(layers, str) else list(layers)
+    layers = [_checked(net, lay) for lay in ([layers] if isinstance(layers, str) else layers)]
     cache: dict[tuple, Tensor] = {}
 
     def fn(ctx: DreamContext) -> Tensor:
@@ -223,6 +247,8 @@ def style(net, layers: Sequence[str], image: Tensor) -> Objective:
 def diversity(net, layer: str) -> Objective:
     """Push a batch of drawings apart: mean cosine similarity of their Gram matrices
     (lucent's ``diversity``). Needs at least two drawings."""
+    _checked(net, layer)
+
     def fn(ctx: DreamContext) -> Tensor:
         b = ctx.n_drawings
         if b < 2:

@@ -44,6 +44,7 @@ class Result:
     history: dict[str, list[float]] = field(default_factory=dict)
     steps: int = 0
     objective: Objective | None = None
+    optimizer_state: dict | None = None
 
 
 @dataclass
@@ -81,12 +82,6 @@ def resolve_objective(layer: str | None, channel_index: int | None, objective: O
                          "objective, got neither")
     net_name, layer_name = parse_layer_spec(layer)
     net = load_net(net_name, weights=weights, device=device)
-    if layer_name not in net.layer_names:
-        from vecdream.nets import UnknownLayerError
-
-        raise UnknownLayerError(
-            f"unknown layer {layer_name!r} for {net_name}; valid layers: "
-            + ", ".join(net.layer_names))
     if channel_index is None:
         return layer_norm(net, layer_name), net.input_size
     return channel(net, layer_name, channel_index), net.input_size
@@ -191,6 +186,8 @@ def optimize_strokes(
     device: str | torch.device = "auto",
     callback: Callable[[StepInfo], bool | None] | None = None,
     progress: bool = False,
+    start_step: int = 0,
+    optimizer_state: dict | None = None,
 ) -> Result:
     """Optimize strokes so the rendered drawing minimizes an objective.
 
@@ -216,6 +213,9 @@ def optimize_strokes(
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"``...
         callback: called with a :class:`StepInfo` after each step; True stops the run.
         progress: show a tqdm bar.
+        start_step: resume at this step (learning-rate schedule and step numbers);
+            ``steps`` stays the total.
+        optimizer_state: Adam state from a previous :class:`Result`, to resume exactly.
 
     Returns:
         :class:`Result` with the optimized drawing(s) and the loss history.
@@ -236,36 +236,51 @@ def optimize_strokes(
             d.widths.clamp_(width[1], width[2])
     groups = _param_groups(drawings, colors, width, lr_points, lr_colors, lr_widths)
     optimizer = torch.optim.Adam(groups)
-    scheduler = torch.optim.lr_scheduler.MultiStepLR(
-        optimizer, [max(1, int(m * steps)) for m in milestones], gamma=0.5)
+    if optimizer_state is not None:
+        optimizer.load_state_dict(optimizer_state)
+    base_lrs = [g["lr"] for g in groups]
     view_maker = make_views(augment, min(crop, *wh))
     history: dict[str, list[float]] = {"loss": []}
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=steps, desc="dream", unit="step")
-    step = 0
+        bar = tqdm(total=steps, initial=start_step, desc="dream", unit="step")
+    step = start_step
     with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):
-        torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=generator)))
-        for step in range(1, steps + 1):
-            optimizer.zero_grad(set_to_none=True)
-            renders = render(drawings, wh[0], wh[1])
-            ctx = DreamContext(sample_views(renders, view_maker, views), renders, drawings,
-                               objective.needs)
-            loss = objective(ctx)
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
+        # Views draw from torch's global RNG (kornia takes no generator): seed it inside
+        # a fork so the caller's RNG state is untouched and the run is reproducible.
+        torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=generator)) + start_step)
+        for step in range(start_step + 1, steps + 1):
+            halvings = sum(step > m * steps for m in milestones)
+            for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
+                group["lr"] = lr * 0.5**halvings
+            loss, renders = _step(drawings, objective, optimizer, view_maker, views, wh)
             _project(drawings, width)
-            history["loss"].append(float(loss))
+            history["loss"].append(loss)
             if bar is not None:
                 bar.update(1)
-                bar.set_postfix(loss=f"{float(loss):.4g}")
+                bar.set_postfix(loss=f"{loss:.4g}")
             if callback is not None and callback(
-                    StepInfo(step, steps, float(loss), drawings, renders.detach())):
+                    StepInfo(step, steps, loss, drawings, renders)):
                 break
     if bar is not None:
         bar.close()
     final = _finish(drawings, colors, prune_alpha)
-    return Result(final[0], final, history, step, objective)
+    return Result(final[0], final, history, step, objective, optimizer.state_dict())
+
+
+def _step(drawings: list[Drawing], objective: Objective, optimizer: torch.optim.Optimizer,
+          view_maker: Callable[[Tensor], Tensor], views: int, wh: tuple[int, int]
+          ) -> tuple[float, Tensor]:
+    """One Adam step: render → views → objective → backward → update.
+
+    Returns the loss and the renders ``(B, 3, H, W)`` it was computed on."""
+    optimizer.zero_grad(set_to_none=True)
+    renders = render(drawings, wh[0], wh[1])
+    ctx = DreamContext(sample_views(renders, view_maker, views), renders, drawings,
+                       objective.needs)
+    loss = objective(ctx)
+    loss.backward()
+    optimizer.step()
+    return loss.item(), renders.detach()

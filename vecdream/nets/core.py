@@ -232,10 +232,10 @@ def from_module(
         >>> net.layer_names
         ('0', '1')
     """
-    if not isinstance(module, nn.Module):
+    if not isinstance(module, nn.Module) or isinstance(module, FeatureNet):
         raise TypeError(
-            f"from_module: expected a torch.nn.Module, got {type(module).__name__}; "
-            "pass the network object itself"
+            f"from_module: expected a plain torch.nn.Module, got {type(module).__name__}; "
+            "pass the network object itself (a FeatureNet is ready to use as is)"
         )
     layers = {path: path for path, _ in module.named_modules() if path}
     return FeatureNet(

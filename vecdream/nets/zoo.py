@@ -218,7 +218,7 @@ def load_net(
     *,
     weights: WeightsSpec = "imagenet",
     download: bool = True,
-    device: str | None = None,
+    device: str | torch.device | None = None,
 ) -> FeatureNet:
     """A :class:`FeatureNet` from a name, a module or a FeatureNet.
 

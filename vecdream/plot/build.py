@@ -20,7 +20,7 @@ import numpy as np
 from vecdream.drawing import Drawing
 from vecdream.plot.geometry import (
     Rect,
-    clip_polyline,
+    clip_polylines,
     fit_canvas,
     flatten_contours,
     orient_page,
@@ -81,7 +81,7 @@ def _contour_lines(drawing: Drawing, visible: np.ndarray, transform: tuple[float
     owner = drawing.contour_path.detach().cpu().numpy()
     keep = visible[owner] if owner.size else np.zeros(0, dtype=bool)
     points = drawing.points.detach().cpu().double().numpy()[keep]
-    finite = np.isfinite(points).reshape(len(points), -1).all(axis=1)
+    finite = np.isfinite(points).all(axis=(1, 2))
     if not finite.all():
         logger.warning("skipped %d contour(s) with non-finite points", int((~finite).sum()))
     points = points[finite] * s + np.array([ox, oy])
@@ -92,7 +92,7 @@ def _contour_lines(drawing: Drawing, visible: np.ndarray, transform: tuple[float
 
 def _layer_lines(lines: list[np.ndarray], rect: Rect, pen_width: float, merge: bool,
                  sort: bool) -> list[np.ndarray]:
-    clipped = [piece for line in lines for piece in clip_polyline(line, rect)]
+    clipped = clip_polylines(lines, rect)
     if merge:
         clipped = merge_lines(clipped, pen_width / 4)
     kept = [line for line in clipped if polyline_length(line) >= pen_width]

@@ -14,6 +14,7 @@ import numpy as np
 __all__ = [
     "Rect",
     "clip_polyline",
+    "clip_polylines",
     "fit_canvas",
     "flatten_contours",
     "orient_page",
@@ -150,29 +151,29 @@ def _clip_params(a: np.ndarray, d: np.ndarray, rect: Rect) -> tuple[np.ndarray, 
     return t0, t1
 
 
-def clip_polyline(line: np.ndarray, rect: Rect) -> list[np.ndarray]:
-    """The parts of a polyline inside a rectangle (boundary included).
+def clip_polylines(lines: list[np.ndarray], rect: Rect) -> list[np.ndarray]:
+    """The parts of polylines inside a rectangle (boundary included), all at once.
 
     A polyline that leaves and re-enters comes back as several pieces, in order;
-    cut points lie on the boundary.
+    cut points lie on the boundary. The work is vectorized over every segment of every
+    line (Liang–Barsky), so thousands of lines cost a few numpy calls.
 
     Args:
-        line: ``(N, 2)``.
+        lines: polylines ``(N_i, 2)``.
         rect: ``(x0, y0, x1, y1)``.
 
     Returns:
-        Polylines ``(M, 2)`` with ``M >= 2``; empty when nothing is inside.
-
-    Example:
-        >>> line = np.array([[0.0, 5.0], [20.0, 5.0], [20.0, 6.0], [0.0, 6.0]])
-        >>> [p[:, 0].tolist() for p in clip_polyline(line, (5.0, 0.0, 15.0, 10.0))]
-        [[5.0, 15.0], [15.0, 5.0]]
+        Polylines ``(M, 2)`` with ``M >= 2``, in input order; lines entirely outside
+        vanish.
     """
-    if len(line) < 2:
+    lines = [line for line in lines if len(line) >= 2]
+    if not lines:
         return []
-    a, d = line[:-1], np.diff(line, axis=0)
+    pts = np.concatenate(lines)
+    a, d = pts[:-1], np.diff(pts, axis=0)
     t0, t1 = _clip_params(a, d, rect)
     visible = t0 <= t1
+    visible[np.cumsum([len(line) for line in lines])[:-1] - 1] = False  # between two lines
     vis = np.flatnonzero(visible)
     if vis.size == 0:
         return []
@@ -184,10 +185,21 @@ def clip_polyline(line: np.ndarray, rect: Rect) -> list[np.ndarray]:
     seg_end = np.clip(a[vis] + t1[vis, None] * d[vis], lo, hi)
     pos_end = np.arange(vis.size) + np.cumsum(starts)
     pos_start = pos_end[starts] - 1
-    pts = np.empty((vis.size + int(starts.sum()), 2))
-    pts[pos_end] = seg_end
-    pts[pos_start] = seg_start[starts]
-    return [p for p in np.split(pts, pos_start[1:]) if len(p) >= 2]
+    out = np.empty((vis.size + int(starts.sum()), 2))
+    out[pos_end] = seg_end
+    out[pos_start] = seg_start[starts]
+    return np.split(out, pos_start[1:])
+
+
+def clip_polyline(line: np.ndarray, rect: Rect) -> list[np.ndarray]:
+    """:func:`clip_polylines` of one line.
+
+    Example:
+        >>> line = np.array([[0.0, 5.0], [20.0, 5.0], [20.0, 6.0], [0.0, 6.0]])
+        >>> [p[:, 0].tolist() for p in clip_polyline(line, (5.0, 0.0, 15.0, 10.0))]
+        [[5.0, 15.0], [15.0, 5.0]]
+    """
+    return clip_polylines([line], rect)
 
 
 def scale_note(widths: np.ndarray, s: float, pen_width: float) -> str | None:

@@ -21,7 +21,7 @@ __all__ = ["merge_lines", "sort_lines", "travel_length"]
 
 
 class _Endpoints:
-    """A k-d tree over the two end points of every line, with removal.
+    """A k-d tree over the two end points of every line, with removal (for sorting).
 
     Entry ``2k`` is the start of line ``k``, ``2k + 1`` its end. Removed lines stay in
     the tree until more than half of it is dead, then it is rebuilt, so the total cost
@@ -44,21 +44,19 @@ class _Endpoints:
         if self.dead * 2 > self.ids.size:
             self._build()
 
-    def nearest(self, point: np.ndarray, radius: float = np.inf) -> int | None:
-        """Entry (``2k`` or ``2k + 1``) of the nearest live end within ``radius``."""
+    def nearest(self, point: np.ndarray) -> int | None:
+        """Entry (``2k`` or ``2k + 1``) of the nearest live end point."""
         if self.tree is None:
             return None
-        k = 1
+        k = 8
         while True:
             k = min(k, self.ids.size)
-            dist, idx = self.tree.query(point, k=k, distance_upper_bound=radius)
-            dist, idx = np.atleast_1d(dist), np.atleast_1d(idx)
-            found = idx < self.ids.size
-            entries = self.ids[idx[found]]
-            live = entries[self.alive[entries // 2]]
+            _, idx = self.tree.query(point, k=k)
+            entries = self.ids[np.atleast_1d(idx)]
+            live = entries[self.alive[entries >> 1]]
             if live.size:
                 return int(live[0])
-            if k == self.ids.size or not found.all():
+            if k == self.ids.size:
                 return None
             k *= 4
 
@@ -92,19 +90,31 @@ def merge_lines(lines: Sequence[np.ndarray], tolerance: float) -> list[np.ndarra
     """
     if len(lines) < 2:
         return [np.asarray(line) for line in lines]
-    index = _Endpoints(lines)
+    ends = np.array([[line[0], line[-1]] for line in lines]).reshape(-1, 2)
+    near = cKDTree(ends).query_ball_point(ends, r=tolerance)  # once, for every end point
+    alive = np.ones(len(lines), dtype=bool)
+
+    def touching(e: int) -> int | None:
+        """The live end point nearest end point ``e`` within ``tolerance``."""
+        cand = [c for c in near[e] if alive[c >> 1]]
+        if not cand:
+            return None
+        return min(cand, key=lambda c: float(np.sum((ends[c] - ends[e]) ** 2)))
+
     out: list[np.ndarray] = []
     for i in range(len(lines)):
-        if not index.alive[i]:
+        if not alive[i]:
             continue
-        index.remove(i)
-        chain = deque([lines[i]])
-        while (e := index.nearest(chain[-1][-1], tolerance)) is not None:
-            index.remove(e // 2)
-            chain.append(lines[e // 2] if e % 2 == 0 else lines[e // 2][::-1])
-        while (e := index.nearest(chain[0][0], tolerance)) is not None:
-            index.remove(e // 2)
-            chain.appendleft(lines[e // 2] if e % 2 == 1 else lines[e // 2][::-1])
+        alive[i] = False
+        chain, tail, head = deque([lines[i]]), 2 * i + 1, 2 * i
+        while (e := touching(tail)) is not None:
+            alive[e >> 1] = False
+            chain.append(lines[e >> 1] if e % 2 == 0 else lines[e >> 1][::-1])
+            tail = e ^ 1  # the far end of the line just added
+        while (e := touching(head)) is not None:
+            alive[e >> 1] = False
+            chain.appendleft(lines[e >> 1] if e % 2 == 1 else lines[e >> 1][::-1])
+            head = e ^ 1
         out.append(_join(chain))
     return out
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -19,7 +21,7 @@ import numpy as np
 
 from vecdream.drawing import Drawing
 from vecdream.plot.build import drawing_to_plot
-from vecdream.plot.model import Layer, Pen, PenPlot
+from vecdream.plot.model import Layer, Pen, PenPlot, PenSpec
 from vecdream.plot.units import UNITS_MM, parse_length
 from vecdream.svg import atomic_write_bytes
 
@@ -74,27 +76,43 @@ def _escape(text: str) -> str:
             .replace(">", "&gt;"))
 
 
-def to_plotter_svg(drawing: Drawing, page: str | tuple[float, float] = "A4", **options) -> str:
+def to_plotter_svg(
+    drawing: Drawing,
+    page: str | tuple[float, float] = "A4",
+    *,
+    margin_mm: float = 15.0,
+    pen_width_mm: float = 0.5,
+    orientation: str = "auto",
+    fit: str = "contain",
+    pens: Sequence[PenSpec] | None = None,
+    min_alpha: float = 0.1,
+    tolerance_mm: float = 0.05,
+    merge: bool = True,
+    sort: bool = True,
+    crop: bool = True,
+) -> str:
     """Plotter SVG text of a drawing: :func:`drawing_to_plot` then :func:`plot_to_svg`.
 
-    Args:
-        drawing: the drawing.
-        page: ``"A4" | "A3" | "A5" | "letter" | (w_mm, h_mm)``, ...
-        **options: ``margin_mm=15, pen_width_mm=0.5, orientation="auto", fit="contain",
-            pens=None, min_alpha=0.1, tolerance_mm=0.05, merge=True, sort=True,
-            crop=True``, as documented in :func:`~vecdream.plot.build.drawing_to_plot`.
+    Only strokes are plotted (``fill="none"``); visible fills are dropped with one
+    warning. Every argument is documented in
+    :func:`~vecdream.plot.build.drawing_to_plot`.
 
     Example:
         >>> svg = to_plotter_svg(Drawing.random(5, size=(100, 100), seed=0), "A5")
         >>> 'width="148mm"' in svg and 'inkscape:label="1 black"' in svg
         True
     """
-    return plot_to_svg(drawing_to_plot(drawing, page, **options))
+    plot = drawing_to_plot(
+        drawing, page, margin_mm=margin_mm, pen_width_mm=pen_width_mm, orientation=orientation,
+        fit=fit, pens=pens, min_alpha=min_alpha, tolerance_mm=tolerance_mm, merge=merge,
+        sort=sort, crop=crop,
+    )
+    return plot_to_svg(plot)
 
 
 def save_plotter_svg(drawing: Drawing, path: str | os.PathLike,
-                     page: str | tuple[float, float] = "A4", **options) -> None:
-    """Write :func:`to_plotter_svg` atomically to ``path`` (same options)."""
+                     page: str | tuple[float, float] = "A4", **options: Any) -> None:
+    """Write :func:`to_plotter_svg` ``(drawing, page, **options)`` atomically to ``path``."""
     atomic_write_bytes(path, to_plotter_svg(drawing, page, **options).encode("utf-8"))
 
 
@@ -219,6 +237,9 @@ def read_plotter_svg(source: str | bytes | os.PathLike) -> PenPlot:
         source: a file path, or SVG text/bytes.
     """
     root = _load_root(source)
+    if any("transform" in el.attrib for el in root.iter()):
+        raise ValueError("plotter SVG: expected no transform attributes (vecdream writes none), "
+                         "got some; flatten them first, e.g. `vpype read in.svg write out.svg`")
     page, scale = _page_mm(root)
     layers: list[Layer] = []
     pen_width = None

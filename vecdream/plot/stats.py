@@ -24,7 +24,6 @@ Time model (saxi's planner, itself from fogleman/axi, with saxi's AxiDraw number
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,35 +107,56 @@ def move_time(length: np.ndarray | float, speed: float, accel: float,
     return np.where(peak <= speed, triangle, trapezoid)
 
 
-def _vertex_speeds(seg: np.ndarray, lengths: np.ndarray, speed: float, accel: float,
-                   delta: float) -> np.ndarray:
-    """Planned speed at every vertex ``(N,)`` of a polyline with segments ``seg (N-1, 2)``."""
+def _vertex_speeds(seg: np.ndarray, lengths: np.ndarray, joined: np.ndarray, speed: float,
+                   accel: float, delta: float) -> np.ndarray:
+    """Planned speed at the ``K + 1`` vertices of ``K`` consecutive moves ``seg (K, 2)``.
+
+    ``joined[k]`` tells whether moves ``k`` and ``k + 1`` belong to one polyline (a
+    junction) or not (a stop). Both planner passes are closed forms on squared speeds
+    ``w``: forward ``w[i] = min(J[i], w[i-1] + r[i-1])`` with ``r = 2 a L`` unrolls to
+    ``S[i] + min_{k<=i}(J[k] - S[k])`` (``S`` the prefix sum of ``r``), a cumulative
+    minimum; the backward pass likewise, reversed.
+    """
     u = seg / lengths[:, None]
     s = np.sqrt(np.clip((1 + (u[:-1] * u[1:]).sum(axis=1)) / 2, 0.0, 1.0))
     with np.errstate(divide="ignore"):
         junction = np.sqrt(accel * delta * s / np.maximum(1 - s, 0.0))
-    v = np.concatenate([[0.0], np.minimum(junction, speed), [0.0]])
-    reach = 2 * accel * lengths
-    for i in range(1, len(v)):
-        v[i] = min(v[i], math.sqrt(v[i - 1] ** 2 + reach[i - 1]))
-    for i in range(len(v) - 2, -1, -1):
-        v[i] = min(v[i], math.sqrt(v[i + 1] ** 2 + reach[i]))
-    return v
+    inner = np.where(joined, np.minimum(junction, speed), 0.0)
+    cap = np.concatenate([[0.0], inner, [0.0]]) ** 2
+    prefix = np.concatenate([[0.0], np.cumsum(2 * accel * lengths)])
+    forward = prefix + np.minimum.accumulate(cap - prefix)
+    backward = np.minimum.accumulate((forward + prefix)[::-1])[::-1] - prefix
+    return np.sqrt(np.clip(np.minimum(forward, backward), 0.0, None))
+
+
+def _pen_down_seconds(lines: Sequence[np.ndarray], m: MotionModel) -> float:
+    """Seconds drawing ``lines`` (each from rest to rest), vectorized over all of them."""
+    lines = [line for line in lines if len(line) >= 2]
+    if not lines:
+        return 0.0
+    pts = np.concatenate(lines).astype(np.float64, copy=False)
+    owner = np.repeat(np.arange(len(lines)), [len(line) for line in lines])
+    seg = np.diff(pts, axis=0)
+    lengths = np.linalg.norm(seg, axis=1)
+    real = (owner[1:] == owner[:-1]) & (lengths > 0)  # skip repeats and line-to-line hops
+    seg, lengths, seg_owner = seg[real], lengths[real], owner[1:][real]
+    if not len(lengths):
+        return 0.0
+    joined = seg_owner[1:] == seg_owner[:-1]
+    v = _vertex_speeds(seg, lengths, joined, m.down_speed, m.down_accel, m.cornering_mm)
+    return float(move_time(lengths, m.down_speed, m.down_accel, v[:-1], v[1:]).sum())
 
 
 def polyline_time(line: np.ndarray, model: MotionModel | None = None) -> float:
     """Pen-down seconds to draw a polyline ``(N, 2)`` (mm), from rest to rest.
 
     Repeated points are skipped; lift and drop are not included.
+
+    Example:
+        >>> polyline_time(np.array([[0.0, 0.0], [100.0, 0.0], [200.0, 0.0]]))  # straight
+        4.25
     """
-    m = model or MotionModel()
-    seg = np.diff(np.asarray(line, dtype=np.float64), axis=0)
-    lengths = np.linalg.norm(seg, axis=1)
-    seg, lengths = seg[lengths > 0], lengths[lengths > 0]
-    if not len(lengths):
-        return 0.0
-    v = _vertex_speeds(seg, lengths, m.down_speed, m.down_accel, m.cornering_mm)
-    return float(move_time(lengths, m.down_speed, m.down_accel, v[:-1], v[1:]).sum())
+    return _pen_down_seconds([np.asarray(line, dtype=np.float64)], model or MotionModel())
 
 
 def _hops(lines: Sequence[np.ndarray], home: np.ndarray) -> np.ndarray:
@@ -151,7 +171,7 @@ def _layer_stats(layer: Layer, m: MotionModel) -> LayerStats:
     lines = [np.asarray(line, dtype=np.float64) for line in layer.lines if len(line) >= 2]
     ink = sum(float(np.linalg.norm(np.diff(line, axis=0), axis=1).sum()) for line in lines)
     hops = _hops(lines, np.asarray(m.home, dtype=np.float64)) if lines else np.zeros(0)
-    seconds = sum(polyline_time(line, m) for line in lines)
+    seconds = _pen_down_seconds(lines, m)
     seconds += float(move_time(hops, m.up_speed, m.up_accel).sum())
     seconds += len(lines) * (m.lift_s + m.drop_s)
     return LayerStats(layer.number, layer.pen.name, ink, float(hops.sum()), len(lines),
@@ -175,11 +195,11 @@ def plot_stats(svg_or_plot: PenPlot | str | bytes | os.PathLike,
     m = motion or MotionModel()
     layers = tuple(_layer_stats(layer, m) for layer in plot.layers)
     return PlotStats(
-        ink_mm=sum(s.ink_mm for s in layers),
-        travel_mm=sum(s.travel_mm for s in layers),
+        ink_mm=sum((s.ink_mm for s in layers), 0.0),
+        travel_mm=sum((s.travel_mm for s in layers), 0.0),
         pen_lifts=sum(s.pen_lifts for s in layers),
         n_paths=sum(s.n_paths for s in layers),
-        est_seconds=sum(s.est_seconds for s in layers),
+        est_seconds=sum((s.est_seconds for s in layers), 0.0),
         layers=layers,
     )
 

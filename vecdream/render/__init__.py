@@ -47,7 +47,8 @@ def _background(background: Sequence[float] | Tensor, n_images: int, like: Tenso
     if bg.shape == (3,):
         bg = bg.expand(n_images, 3)
     if bg.shape != (n_images, 3):
-        raise ValueError(f"render: background must be (3,) or ({n_images}, 3), got {tuple(bg.shape)}")
+        raise ValueError(
+            f"render: background must be (3,) or ({n_images}, 3), got {tuple(bg.shape)}")
     return bg
 
 

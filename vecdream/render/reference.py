@@ -55,10 +55,14 @@ def _blocks(n_rows: int, n_cols: int, n_items: int, block: int
             ) -> list[tuple[slice, slice]]:
     """Split ``items x rows`` (each row ``n_cols`` wide) into blocks of ~``block`` elements.
 
-    Returns ``(item slice, row slice)`` pairs covering everything.
+    A block holds at least 32 items when there are that many (a reduction over fewer
+    is slow) and as many whole rows as fit.
+
+    Returns:
+        ``(item slice, row slice)`` pairs covering everything.
     """
-    rows = max(1, min(n_rows, block // max(1, n_cols)))
-    items = max(1, block // (rows * n_cols))
+    items = min(n_items, max(32, block // max(1, n_rows * n_cols)))
+    rows = max(1, min(n_rows, block // max(1, items * n_cols)))
     return [(slice(i, min(i + items, n_items)), slice(r, min(r + rows, n_rows)))
             for r in range(0, n_rows, rows) for i in range(0, n_items, items)]
 
@@ -88,7 +92,11 @@ def _nearest_piece(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, block: int) -> 
             dx = torch.addcmul(pax, h, bax, value=-1)
             dy = h.mul_(-bay).add_(pay)
             d2 = dx.mul_(dx).addcmul_(dy, dy)
-            value, arg = d2.min(dim=0)
+            # The first nearest piece of the block: amin, then the lowest index among
+            # the pieces at that distance (``min(dim=0)`` does both but is far slower).
+            value = d2.amin(dim=0)
+            rank = torch.arange(d2.shape[0], device=a.device, dtype=a.dtype)[:, None, None]
+            arg = (d2 - value).sign_().mul_(d2.shape[0]).add_(rank).amin(dim=0)
             closer = value < best[rows]
             best[rows] = torch.where(closer, value, best[rows])
             index[rows] = torch.where(closer, arg.to(torch.int32) + items.start, index[rows])
