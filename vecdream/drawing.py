@@ -25,7 +25,8 @@ _SHAPE_ERROR = "Drawing.{name}: expected shape {expected}, got {actual}"
 
 
 def _check_shape(name: str, t: Tensor, expected: tuple[int | None, ...]) -> None:
-    ok = t.dim() == len(expected) and all(e is None or e == s for e, s in zip(expected, t.shape, strict=False))
+    ok = t.dim() == len(expected) and all(
+        e is None or e == s for e, s in zip(expected, t.shape, strict=True))
     if not ok:
         shown = "(" + ", ".join("*" if e is None else str(e) for e in expected) + ")"
         raise ValueError(_SHAPE_ERROR.format(name=name, expected=shown, actual=tuple(t.shape)))

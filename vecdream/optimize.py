@@ -49,13 +49,17 @@ class Result:
 
 @dataclass
 class StepInfo:
-    """Handed to the callback after every step; return True from it to stop."""
+    """Handed to the callback after every step; return True from it to stop.
+
+    ``renders`` is ``(B, 3, H, W)``; ``optimizer`` lets a callback checkpoint the run.
+    """
 
     step: int
     steps: int
     loss: float
     drawings: list[Drawing]
     renders: Tensor
+    optimizer: torch.optim.Optimizer
 
 
 def _device(device: str | torch.device) -> torch.device:
@@ -262,7 +266,7 @@ def optimize_strokes(
                 bar.update(1)
                 bar.set_postfix(loss=f"{loss:.4g}")
             if callback is not None and callback(
-                    StepInfo(step, steps, loss, drawings, renders)):
+                    StepInfo(step, steps, loss, drawings, renders, optimizer)):
                 break
     if bar is not None:
         bar.close()

@@ -151,16 +151,15 @@ def _page_mm(root: ET.Element) -> tuple[tuple[float, float], float]:
     except (KeyError, ValueError, IndexError):
         raise ValueError("plotter SVG: expected width/height lengths such as '210mm', got "
                          f"{root.attrib.get('width')!r} x {root.attrib.get('height')!r}") from None
-    scale = size[0] / box[2] if len(box) == 4 and box[2] > 0 else 1.0
-    if len(box) != 4:
-        scale = UNITS_MM["px"]  # no viewBox: user units are px
+    # without a viewBox, user units are CSS px
+    scale = size[0] / box[2] if len(box) == 4 and box[2] > 0 else UNITS_MM["px"]
     return (size[0], size[1]), scale
 
 
 def _parse_d(d: str) -> list[np.ndarray]:
     """Polylines of path data made of M, L, H, V, Z (absolute or relative)."""
     tokens = _PATH_TOKEN.findall(d)
-    if "".join(tokens).replace(" ", "") != re.sub(r"[\s,]", "", d):
+    if "".join(tokens) != re.sub(r"[\s,]", "", d):
         raise ValueError(f"plotter SVG: expected straight path data (M, L, H, V, Z), got {d[:60]!r}"
                          "; flatten curves first (e.g. with vpype)")
     lines: list[list[tuple[float, float]]] = []

@@ -1,0 +1,262 @@
+"""``vecdream dream`` and ``vecdream paint``: optimization commands of the CLI.
+
+The commands only parse options, build an objective and hand progress, snapshots,
+GIF frames, checkpoints and Ctrl-C to :func:`vecdream.optimize.optimize_strokes` as a
+callback; every algorithm lives in the library.
+"""
+
+from __future__ import annotations
+
+import io
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image, UnidentifiedImageError
+
+from vecdream.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from vecdream.drawing import Drawing
+from vecdream.export import save_png
+from vecdream.optimize import Result, StepInfo, optimize_strokes
+from vecdream.svg import atomic_write_bytes
+
+__all__ = ["dream_command", "paint_command"]
+
+_GIF_FRAMES = 60
+
+
+def _parse_colors(text: str) -> bool | str | list[tuple[float, float, float]]:
+    if text in ("none", "black"):
+        return False
+    if text == "free":
+        return "free"
+    palette = []
+    for item in text.split(","):
+        h = item.strip().lstrip("#")
+        if len(h) != 6 or any(c not in "0123456789abcdefABCDEF" for c in h):
+            raise click.BadParameter(
+                f"expected 'none', 'free' or hex colours like '#000000,#d62728', got {text!r}")
+        palette.append(tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)))
+    return palette
+
+
+def _parse_width(text: str) -> float | tuple[str, float, float]:
+    try:
+        if text.startswith("free"):
+            _, lo, hi = text.split(":")
+            return ("free", float(lo), float(hi))
+        return float(text)
+    except ValueError:
+        raise click.BadParameter(f"expected a number or 'free:LO:HI', got {text!r}") from None
+
+
+@dataclass
+class _Recorder:
+    """The CLI's callback: snapshots, GIF frames, checkpoints and graceful Ctrl-C."""
+
+    out: Path
+    options: dict
+    snapshot_every: int = 0
+    gif_every: int = 0
+    frames: list[np.ndarray] = field(default_factory=list)
+    stop: bool = False
+
+    def __call__(self, info: StepInfo) -> bool:
+        if self.gif_every and (info.step % self.gif_every == 0 or info.step == 1):
+            self.frames.append((info.renders[0].permute(1, 2, 0).clamp(0, 1).cpu().numpy()
+                                * 255).astype(np.uint8))
+        if self.snapshot_every and info.step % self.snapshot_every == 0:
+            snap = self.out.parent / f"{self.out.stem}_snapshots" / f"step_{info.step:05d}.svg"
+            info.drawings[0].detach().save_svg(snap)
+            save_checkpoint(Checkpoint([d.detach() for d in info.drawings], info.step,
+                                       info.optimizer.state_dict(), {}, self.options),
+                            self.out.with_suffix(".ckpt"))
+        return self.stop
+
+    def on_sigint(self, _signum, _frame) -> None:
+        if self.stop:  # a second Ctrl-C quits at once
+            raise KeyboardInterrupt
+        self.stop = True
+        click.echo("\nstopping after this step (Ctrl-C again to quit now)...", err=True)
+
+    def write_gif(self, path: Path) -> None:
+        import imageio.v3 as iio
+
+        atomic_write_bytes(path, iio.imwrite("<bytes>", self.frames, extension=".gif",
+                                             duration=80, loop=0))
+
+
+def _run(recorder: _Recorder, gif: Path | None, resume: Path | None, **kwargs) -> Result:
+    """Run the optimization with Ctrl-C handling and write every output."""
+    if resume is not None:
+        try:
+            ckpt = load_checkpoint(resume)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        kwargs.update(drawing=ckpt.drawings, start_step=ckpt.step,
+                      optimizer_state=ckpt.optimizer_state)
+        click.echo(f"resuming at step {ckpt.step}", err=True)
+    previous = signal.signal(signal.SIGINT, recorder.on_sigint)
+    try:
+        result = optimize_strokes(callback=recorder, progress=True, **kwargs)
+    except (ValueError, RuntimeError, ImportError) as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    out = recorder.out
+    result.drawing.save_svg(out)
+    save_png(result.drawing, out.with_suffix(".png"))
+    save_checkpoint(Checkpoint(result.drawings, result.steps, result.optimizer_state,
+                               result.history, recorder.options), out.with_suffix(".ckpt"))
+    if gif is not None and recorder.frames:
+        recorder.write_gif(gif)
+    status = "stopped" if recorder.stop else "done"
+    click.echo(f"{status} at step {result.steps}: wrote {out}, {out.with_suffix('.png')}, "
+               f"{out.with_suffix('.ckpt')}" + (f", {gif}" if gif else ""))
+    return result
+
+
+def _objective(net: str, layer: str | None, channel: int | None, class_index: int | None,
+               weights: str):
+    """Build the objective for ``dream`` from its options (None: use layer/channel)."""
+    if class_index is None:
+        return None
+    from vecdream.nets import load_net
+    from vecdream.objectives import class_logit
+
+    nets = [load_net(n.strip(), weights=None if weights == "none" else weights)
+            for n in net.split(",")]
+    return class_logit(nets, class_index)
+
+
+_COMMON = [
+    click.option("--paths", type=click.IntRange(min=1), default=200, show_default=True,
+                 help="Number of strokes."),
+    click.option("--size", type=click.IntRange(min=8), default=224, show_default=True,
+                 help="Canvas and render size in pixels."),
+    click.option("--steps", type=click.IntRange(min=0), default=500, show_default=True),
+    click.option("--views", type=click.IntRange(min=1), default=8, show_default=True,
+                 help="Random views per step."),
+    click.option("--augment", type=click.Choice(["seed", "lucent", "none"]), default="seed",
+                 show_default=True, help="View preset."),
+    click.option("--width", "width", default="1.0", show_default=True,
+                 help="Stroke width, or free:LO:HI to optimize it."),
+    click.option("--lr", "lr_points", type=float, default=1.0, show_default=True,
+                 help="Learning rate of the points (pixels)."),
+    click.option("--weights", default="imagenet", show_default=True,
+                 help="imagenet, none (untrained) or a .pth file."),
+    click.option("--seed", type=int, default=None, help="Random seed (reproducible on CPU)."),
+    click.option("--device", default="auto", show_default=True),
+    click.option("--gif", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                 help="Also write an animation of the optimization."),
+    click.option("--snapshot-every", type=click.IntRange(min=0), default=0,
+                 help="Write an SVG snapshot and a checkpoint every N steps."),
+    click.option("--resume", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 default=None, help="Continue from a .ckpt file."),
+]
+
+
+def _common(fn):
+    for option in reversed(_COMMON):
+        fn = option(fn)
+    return fn
+
+
+def _settings(options: dict) -> tuple[_Recorder, dict]:
+    """Split CLI options into the recorder and optimize_strokes keyword arguments."""
+    out = options.pop("out")
+    steps = options["steps"]
+    recorder = _Recorder(out, {k: (str(v) if isinstance(v, Path) else v)
+                               for k, v in options.items()},
+                         snapshot_every=options.pop("snapshot_every"),
+                         gif_every=max(1, steps // _GIF_FRAMES) if options["gif"] else 0)
+    options["width"] = _parse_width(options["width"])
+    options["augment"] = None if options["augment"] == "none" else options["augment"]
+    options["n_paths"] = options.pop("paths")
+    weights = options.pop("weights")
+    options["weights"] = None if weights == "none" else weights
+    return recorder, options
+
+
+@click.command("dream")
+@click.option("--net", default="vgg16", show_default=True,
+              help="Network, or a comma-separated ensemble with --class.")
+@click.option("--layer", default="conv3_3", show_default=True, help="Layer to excite.")
+@click.option("--channel", type=click.IntRange(min=0), default=None,
+              help="Channel of the layer (default: dream the whole layer).")
+@click.option("--class", "class_index", type=click.IntRange(0, 999), default=None,
+              help="ImageNet class to draw (uses the nets' logits).")
+@click.option("--colors", default="none", show_default=True,
+              help="none (black), free, or a palette '#000000,#d62728'.")
+@_common
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("out/dream.svg"), show_default=True, help="Output SVG (+ PNG, .ckpt).")
+def dream_command(net: str, layer: str, channel: int | None, class_index: int | None,
+                  colors: str, **options) -> None:
+    """Optimize strokes to excite a network's channel, layer or class."""
+    recorder, kwargs = _settings(dict(options))
+    gif, resume = kwargs.pop("gif"), kwargs.pop("resume")
+    try:
+        objective = _objective(net, layer, channel, class_index, options["weights"])
+    except (ValueError, RuntimeError, ImportError) as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from None
+    _run(recorder, gif, resume, layer=f"{net}:{layer}", channel=channel, objective=objective,
+         colors=_parse_colors(colors), size=kwargs.pop("size"), **kwargs)
+
+
+def _load_photo(path: Path, long_side: int) -> torch.Tensor:
+    """An RGB photo ``(3, H, W)`` in [0, 1] with its long side ``long_side`` pixels."""
+    try:
+        with Image.open(io.BytesIO(path.read_bytes())) as im:
+            array = np.asarray(im.convert("RGB"), dtype=np.float32) / 255
+    except (UnidentifiedImageError, OSError) as exc:
+        raise click.BadParameter(f"cannot read image {str(path)!r}: {exc}") from None
+    photo = torch.from_numpy(array).permute(2, 0, 1)
+    h, w = photo.shape[1:]
+    scale = long_side / max(h, w)
+    size = (max(8, round(h * scale)), max(8, round(w * scale)))
+    return F.interpolate(photo[None], size=size, mode="bilinear", antialias=True)[0]
+
+
+def _drawing_from_photo(photo: torch.Tensor, n_paths: int, width: float, seed: int | None
+                        ) -> Drawing:
+    """Random strokes coloured by the photo under their first point: a head start."""
+    h, w = photo.shape[1:]
+    d = Drawing.random(n_paths, size=(w, h), width=width, colors=True, seed=seed)
+    x = d.points[:, 0, 0].clamp(0, w - 1).long()
+    y = d.points[:, 0, 1].clamp(0, h - 1).long()
+    d.stroke[:, :3] = photo[:, y, x].T
+    d.stroke[:, 3] = 0.8
+    return d
+
+
+@click.command("paint")
+@click.argument("photo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--net", default="vgg16", show_default=True, help="Network.")
+@click.option("--layer", default="conv3_3", show_default=True,
+              help="Layer whose activations must match the photo's.")
+@_common
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("out/paint.svg"), show_default=True, help="Output SVG (+ PNG, .ckpt).")
+def paint_command(photo: Path, net: str, layer: str, **options) -> None:
+    """Paint a photo with strokes: match a layer's activations (content loss)."""
+    from vecdream.nets import load_net
+    from vecdream.objectives import content
+
+    recorder, kwargs = _settings(dict(options))
+    gif, resume = kwargs.pop("gif"), kwargs.pop("resume")
+    image = _load_photo(photo, kwargs.pop("size"))
+    try:
+        objective = content(load_net(net, weights=kwargs.pop("weights")), layer, image)
+    except (ValueError, RuntimeError, ImportError) as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from None
+    width = kwargs["width"]
+    start = _drawing_from_photo(image, kwargs.pop("n_paths"),
+                                width if isinstance(width, float) else width[2] / 2,
+                                kwargs["seed"])
+    _run(recorder, gif, resume, layer=None, objective=objective, drawing=start, colors="free",
+         lr_colors=0.02, size=(image.shape[2], image.shape[1]), **kwargs)
