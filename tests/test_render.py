@@ -138,3 +138,12 @@ def test_supersampling_close_to_analytic():
 def test_float32_and_float64_agree():
     d = _filled_drawing(torch.float64)
     assert torch.allclose(render(d).float(), render(d.to(dtype=torch.float32)), atol=1e-4)
+
+
+def test_region_renders_a_window_of_the_canvas():
+    d = Drawing.random(60, size=(64, 48), seed=6, colors=True, width=2)
+    full = render(d, 128, 96)
+    window = render(d, 40, 30, region=(10.0, 8.0, 20.0, 15.0))
+    assert torch.allclose(window, full[:, 16:46, 20:60], atol=1e-5)
+    with pytest.raises(ValueError, match="region"):
+        render(d, region=(0, 0, 0, 10))

@@ -457,7 +457,7 @@ def test_no_drawable_paths_gives_an_empty_drawing():
 
 
 def test_oversized_input_is_refused(monkeypatch, tmp_path):
-    monkeypatch.setattr("vecdream.svg.MAX_SVG_BYTES", 1000)
+    monkeypatch.setattr("vecdream.svg.sanitize.MAX_SVG_BYTES", 1000)
     text = svg("<!--" + "x" * 2000 + "-->")
     big = tmp_path / "big.svg"
     big.write_text(text)
@@ -481,7 +481,7 @@ def test_use_cycles_and_use_bombs_are_refused_fast():
 
 
 def test_padded_tensor_size_is_limited(monkeypatch):
-    monkeypatch.setattr("vecdream.svg.MAX_PADDED_POINTS", 100)
+    monkeypatch.setattr("vecdream.svg.read.MAX_PADDED_POINTS", 100)
     long = "M0 0 " + "L 1 1 " * 40
     with pytest.raises(SVGError, match="MAX_PADDED_POINTS"):
         read_svg(svg(f'<path d="{long}"/><rect width="1" height="1"/>'))

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import torch
 
+from vecdream.atomic import atomic_write_bytes
 from vecdream.drawing import Drawing
-from vecdream.svg import atomic_write_bytes
 
 __all__ = ["Checkpoint", "save_checkpoint", "load_checkpoint"]
 

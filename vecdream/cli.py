@@ -115,7 +115,7 @@ def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, 
                  model: int | None) -> None:
     """Write a pen-plotter SVG: mm page, one layer per pen, merged and sorted paths."""
     from vecdream import plot as vp
-    from vecdream.svg import atomic_write_bytes
+    from vecdream.atomic import atomic_write_bytes
 
     if layer is not None and not axidraw:
         raise click.BadParameter("--layer needs --axidraw", param_hint="--layer")

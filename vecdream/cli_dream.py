@@ -18,11 +18,11 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
+from vecdream.atomic import atomic_write_bytes
 from vecdream.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from vecdream.drawing import Drawing
 from vecdream.export import save_png
 from vecdream.optimize import Result, StepInfo, optimize_strokes
-from vecdream.svg import atomic_write_bytes
 
 __all__ = ["dream_command", "paint_command"]
 

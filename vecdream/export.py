@@ -10,9 +10,9 @@ import numpy as np
 import torch
 from PIL import Image
 
+from vecdream.atomic import atomic_write_bytes
 from vecdream.drawing import Drawing
 from vecdream.render import render
-from vecdream.svg import atomic_write_bytes
 
 __all__ = ["image_to_png_bytes", "save_png"]
 

@@ -19,11 +19,11 @@ from xml.parsers import expat
 
 import numpy as np
 
+from vecdream.atomic import atomic_write_bytes
 from vecdream.drawing import Drawing
 from vecdream.plot.build import drawing_to_plot
 from vecdream.plot.model import Layer, Pen, PenPlot, PenSpec
 from vecdream.plot.units import UNITS_MM, parse_length
-from vecdream.svg import atomic_write_bytes
 
 __all__ = ["plot_to_svg", "read_plotter_svg", "save_plotter_svg", "to_plotter_svg"]
 

@@ -14,12 +14,12 @@ import os
 import numpy as np
 import torch
 
+from vecdream.atomic import atomic_write_bytes
 from vecdream.drawing import Drawing
 from vecdream.export import image_to_png_bytes
 from vecdream.plot.model import PenPlot
 from vecdream.plot.plotter_svg import read_plotter_svg
 from vecdream.render import render
-from vecdream.svg import atomic_write_bytes
 
 __all__ = ["plot_to_drawing", "preview_image", "preview_png"]
 

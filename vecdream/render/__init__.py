@@ -61,6 +61,7 @@ def render(
     samples: int = 1,
     tile: int = 8,
     tolerance: float = 0.1,
+    region: tuple[float, float, float, float] | None = None,
 ) -> Tensor:
     """Render a drawing (or a batch of drawings) to an RGB image, differentiably.
 
@@ -77,6 +78,9 @@ def render(
         samples: supersampling factor per axis (1 = analytic anti-aliasing only).
         tile: tile side in pixels used for culling (8 suits small strokes).
         tolerance: Bézier flattening tolerance in output pixels.
+        region: ``(x, y, w, h)`` in user units: render only this window of the canvas
+            (default the whole canvas). Work is culled to the window, so a crop of a
+            huge canvas costs what the crop covers — the basis of patch-wise scoring.
 
     Returns:
         ``(3, H, W)`` for one drawing, ``(B, 3, H, W)`` for a sequence; float in [0, 1],
@@ -99,7 +103,10 @@ def render(
         raise ValueError("render: expected at least one drawing, got an empty sequence")
     if samples < 1 or tile < 1:
         raise ValueError(f"render: samples and tile must be >= 1, got {samples}, {tile}")
-    out_w, out_h = _output_size(drawings[0].size, width, height)
+    x0, y0, view_w, view_h = region if region is not None else (0.0, 0.0, *drawings[0].size)
+    if not (view_w > 0 and view_h > 0):
+        raise ValueError(f"render: region must have positive width and height, got {region}")
+    out_w, out_h = _output_size((view_w, view_h), width, height)
     n_points = max(d.points.shape[1] for d in drawings)
     parts: dict[str, list[Tensor]] = {k: [] for k in (
         "points", "widths", "stroke", "fill", "n_segments", "closed", "contour_path",
@@ -108,8 +115,10 @@ def render(
     for i, d in enumerate(drawings):
         if not torch.isfinite(d.points).all():
             raise ValueError("render: drawing has non-finite points (NaN or inf)")
-        sx, sy = out_w * samples / d.size[0], out_h * samples / d.size[1]
-        parts["points"].append(_pad_segments(d.points * d.points.new_tensor([sx, sy]), n_points))
+        w_units, h_units = (view_w, view_h) if region is not None else d.size
+        sx, sy = out_w * samples / w_units, out_h * samples / h_units
+        shifted = d.points - d.points.new_tensor([x0, y0])
+        parts["points"].append(_pad_segments(shifted * d.points.new_tensor([sx, sy]), n_points))
         parts["widths"].append(_clamp(d.widths, 0.0, float("inf")) * (sx * sy) ** 0.5)
         parts["stroke"].append(_clamp(d.stroke, 0.0, 1.0))
         parts["fill"].append(_clamp(d.fill, 0.0, 1.0))
