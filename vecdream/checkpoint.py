@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 from dataclasses import dataclass, field
 
 import torch
@@ -61,8 +62,10 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     """
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except (RuntimeError, EOFError, OSError) as exc:
-        raise ValueError(f"cannot read checkpoint {os.fspath(path)!r}: {exc}") from None
+    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError) as exc:
+        # torch's own message suggests weights_only=False: unsafe, so not repeated here.
+        raise ValueError(f"cannot read checkpoint {os.fspath(path)!r}: not a vecdream "
+                         f"checkpoint ({type(exc).__name__})") from None
     if not isinstance(state, dict) or state.get("format") != _FORMAT:
         raise ValueError(f"{os.fspath(path)!r} is not a vecdream checkpoint ({_FORMAT})")
     return Checkpoint(

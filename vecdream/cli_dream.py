@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,8 +91,9 @@ class _Recorder:
                                              duration=80, loop=0))
 
 
-def _run(recorder: _Recorder, gif: Path | None, resume: Path | None, **kwargs) -> Result:
-    """Run the optimization with Ctrl-C handling and write every output."""
+def _run(recorder: _Recorder, gif: Path | None, resume: Path | None, *,
+         optimize: Callable[..., Result] | None = None, **kwargs) -> Result:
+    """Run ``optimize`` (default optimize_strokes) with Ctrl-C handling; write every output."""
     if resume is not None:
         try:
             ckpt = load_checkpoint(resume)
@@ -102,7 +104,8 @@ def _run(recorder: _Recorder, gif: Path | None, resume: Path | None, **kwargs) -
         click.echo(f"resuming at step {ckpt.step}", err=True)
     previous = signal.signal(signal.SIGINT, recorder.on_sigint)
     try:
-        result = optimize_strokes(callback=recorder, progress=True, **kwargs)
+        run = optimize_strokes if optimize is None else optimize
+        result = run(callback=recorder, progress=True, **kwargs)
     except (ValueError, RuntimeError, ImportError) as exc:
         raise click.ClickException(str(exc).splitlines()[0]) from None
     finally:
@@ -182,6 +185,37 @@ def _settings(options: dict) -> tuple[_Recorder, dict]:
     return recorder, options
 
 
+def _parse_tiles(_ctx, _param, text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        kx, ky = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        kx = ky = 0
+    if kx < 1 or ky < 1:
+        raise click.BadParameter(f"expected KxK such as 4x4 or 4x3, got {text!r}")
+    return kx, ky
+
+
+def _dream_large(recorder: _Recorder, gif: Path | None, resume: Path | None, small_size: int,
+                 tiles: tuple[int, int], finetune_steps: int | None, size: int,
+                 kwargs: dict) -> None:
+    """``--from``: dream at ``small_size`` (written as ``<out>_small.svg``), then tile and
+    finetune at ``size`` (:func:`vecdream.upscale.upscale`) into ``<out>``."""
+    from vecdream.upscale import upscale
+
+    small_out = recorder.out.with_name(recorder.out.stem + "_small.svg")
+    small_rec = _Recorder(small_out, recorder.options, snapshot_every=recorder.snapshot_every)
+    small = _run(small_rec, None, resume, size=small_size, **kwargs)
+    if small_rec.stop:
+        return
+    kwargs.pop("n_paths")
+    if finetune_steps is not None:
+        kwargs["steps"] = finetune_steps
+    _run(recorder, gif, None, optimize=upscale, drawing=small.drawings, tiles=tiles, size=size,
+         **kwargs)
+
+
 @click.command("dream")
 @click.option("--net", default="vgg16", show_default=True,
               help="Network, or a comma-separated ensemble with --class.")
@@ -192,20 +226,39 @@ def _settings(options: dict) -> tuple[_Recorder, dict]:
               help="ImageNet class to draw (uses the nets' logits).")
 @click.option("--colors", default="none", show_default=True,
               help="none (black), free, or a palette '#000000,#d62728'.")
+@click.option("--from", "small_size", type=click.IntRange(min=8), default=None,
+              help="Dream at this size first, then tile (--tiles) and finetune at --size.")
+@click.option("--tiles", callback=_parse_tiles, default=None,
+              help="With --from: tile the small dream KxK (e.g. 4x4) before the finetune.")
+@click.option("--finetune-steps", type=click.IntRange(min=0), default=None,
+              help="With --from: steps of the finetune at --size (default --steps).")
 @_common
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("out/dream.svg"), show_default=True, help="Output SVG (+ PNG, .ckpt).")
 def dream_command(net: str, layer: str, channel: int | None, class_index: int | None,
-                  colors: str, **options) -> None:
-    """Optimize strokes to excite a network's channel, layer or class."""
+                  colors: str, small_size: int | None, tiles: tuple[int, int] | None,
+                  finetune_steps: int | None, **options) -> None:
+    """Optimize strokes to excite a network's channel, layer or class.
+
+    With ``--from 256 --tiles 4x4 --size 1024`` it dreams at 256 px, tiles the result
+    4 x 4 and finetunes it at 1024 px, scored in windows of the network's size.
+    """
     recorder, kwargs = _settings(dict(options))
     gif, resume = kwargs.pop("gif"), kwargs.pop("resume")
     try:
         objective = _objective(net, layer, channel, class_index, options["weights"])
     except (ValueError, RuntimeError, ImportError) as exc:
         raise click.ClickException(str(exc).splitlines()[0]) from None
-    _run(recorder, gif, resume, layer=f"{net}:{layer}", channel=channel, objective=objective,
-         colors=_parse_colors(colors), size=kwargs.pop("size"), **kwargs)
+    kwargs.update(layer=f"{net}:{layer}", channel=channel, objective=objective,
+                  colors=_parse_colors(colors))
+    size = kwargs.pop("size")
+    if small_size is not None:
+        _dream_large(recorder, gif, resume, small_size, tiles or (1, 1), finetune_steps, size,
+                     kwargs)
+    elif tiles is not None or finetune_steps is not None:
+        raise click.UsageError("--tiles and --finetune-steps need --from (the small size)")
+    else:
+        _run(recorder, gif, resume, size=size, **kwargs)
 
 
 def _load_photo(path: Path, long_side: int) -> torch.Tensor:

@@ -19,12 +19,17 @@ from vecdream.drawing import Drawing
 from vecdream.objectives import DreamContext, Objective, channel, layer_norm, palette
 from vecdream.render import render
 
-__all__ = ["Result", "StepInfo", "optimize_strokes", "resolve_objective"]
+__all__ = [
+    "Result", "StepInfo", "ViewFn", "full_canvas_views", "make_generator", "optimize_strokes",
+    "resolve_objective", "run_loop",
+]
 
 log = logging.getLogger(__name__)
 
 ColorMode = bool | str | Sequence[Sequence[float]]
 WidthMode = float | tuple[str, float, float]
+ViewFn = Callable[[list[Drawing]], tuple[Tensor, Tensor]]
+"""What one step scores: ``drawings -> (views (B*V, 3, h, w), renders (B, 3, H, W))``."""
 
 
 @dataclass
@@ -115,7 +120,8 @@ def _param_groups(drawings: list[Drawing], colors: ColorMode, width: WidthMode,
     return groups
 
 
-def _check_modes(colors: ColorMode, width: WidthMode, steps: int, views: int) -> None:
+def _check_modes(colors: ColorMode, width: WidthMode, steps: int, views: int,
+                 pen: str | float | None = None) -> None:
     if not (colors is False or colors == "free" or not isinstance(colors, (str, bool))):
         raise ValueError(f"colors: expected False, 'free' or a palette list, got {colors!r}")
     if isinstance(width, (int, float)):
@@ -123,6 +129,9 @@ def _check_modes(colors: ColorMode, width: WidthMode, steps: int, views: int) ->
             raise ValueError(f"width: expected a positive number, got {width!r}")
     elif not (len(width) == 3 and width[0] == "free" and 0 <= width[1] <= width[2]):
         raise ValueError(f"width: expected a number or ('free', lo, hi), got {width!r}")
+    if pen is not None and not isinstance(width, (int, float)):
+        raise ValueError(f"pen: expected a fixed width with pen={pen!r} (the pen fixes it), "
+                         f"got width={width!r}; drop one of width or pen")
     if steps < 0 or views < 1:
         raise ValueError(f"expected steps >= 0 and views >= 1, got steps={steps}, views={views}")
 
@@ -192,6 +201,8 @@ def optimize_strokes(
     progress: bool = False,
     start_step: int = 0,
     optimizer_state: dict | None = None,
+    pen: str | float | None = None,
+    page: str | tuple[float, float] = "A4",
 ) -> Result:
     """Optimize strokes so the rendered drawing minimizes an objective.
 
@@ -220,46 +231,87 @@ def optimize_strokes(
         start_step: resume at this step (learning-rate schedule and step numbers);
             ``steps`` stays the total.
         optimizer_state: Adam state from a previous :class:`Result`, to resume exactly.
+        pen: physical pen width (``"0.5mm"``, ``"0.02in"``, a number of mm): every
+            stroke gets the width this pen draws once the canvas is fit on ``page``
+            (:func:`vecdream.upscale.pen_width_units`), fixed, so the render is the
+            plot preview. Needs a fixed ``width`` (a free one raises ``ValueError``).
+        page: the page of ``pen`` (``"A4"``, ``"A3"``, ``(w_mm, h_mm)``...).
 
     Returns:
         :class:`Result` with the optimized drawing(s) and the loss history.
     """
-    _check_modes(colors, width, steps, views)
+    _check_modes(colors, width, steps, views, pen)
     dev = _device(device)
     objective, crop = resolve_objective(layer, channel, objective, weights=weights, device=dev)
     if colors not in (False, "free"):
         objective = objective + palette(colors)
     wh = (size, size) if isinstance(size, int) else tuple(size)
-    generator = torch.Generator().manual_seed(seed) if seed is not None else torch.Generator()
-    if seed is None:
-        generator.seed()
+    generator = make_generator(seed)
     drawings = [d.to(dev) for d in _initial_drawings(
         drawing, batch, n_paths, wh, width, colors, generator)]
+    if pen is not None:
+        from vecdream.upscale import set_pen_width
+
+        width = set_pen_width(drawings, pen, page)
+    view_fn = full_canvas_views(make_views(augment, min(crop, *wh)), views, wh)
+    return run_loop(drawings, objective, view_fn, generator, dev, width=width, colors=colors,
+                    steps=steps, lrs=(lr_points, lr_colors, lr_widths), milestones=milestones,
+                    prune_alpha=prune_alpha, callback=callback, progress=progress,
+                    start_step=start_step, optimizer_state=optimizer_state)
+
+
+def make_generator(seed: int | None) -> torch.Generator:
+    """A CPU generator seeded with ``seed``, or from OS entropy when None."""
+    generator = torch.Generator()
+    if seed is None:
+        generator.seed()
+    else:
+        generator.manual_seed(seed)
+    return generator
+
+
+def full_canvas_views(view_maker: Callable[[Tensor], Tensor], views: int,
+                      wh: tuple[int, int]) -> ViewFn:
+    """Score the whole canvas: render every drawing at ``wh`` pixels, then take
+    ``views`` random views of each render (what :func:`optimize_strokes` does)."""
+    def view_fn(drawings: list[Drawing]) -> tuple[Tensor, Tensor]:
+        renders = render(drawings, wh[0], wh[1])
+        return sample_views(renders, view_maker, views), renders
+    return view_fn
+
+
+def run_loop(drawings: list[Drawing], objective: Objective, view_fn: ViewFn,
+             generator: torch.Generator, dev: torch.device, *, width: WidthMode,
+             colors: ColorMode, steps: int, lrs: tuple[float, float, float],
+             milestones: Sequence[float], prune_alpha: float,
+             callback: Callable[[StepInfo], bool | None] | None = None,
+             progress: bool = False, start_step: int = 0, optimizer_state: dict | None = None,
+             desc: str = "dream") -> Result:
+    """The Adam loop shared by :func:`optimize_strokes` and :func:`vecdream.upscale`.
+
+    ``view_fn`` decides what a step scores (the whole render, or windows of a large
+    canvas); ``lrs`` are the (points, colours, widths) learning rates in user units.
+    Views draw from torch's global RNG (kornia takes no generator): it is seeded from
+    ``generator`` inside a fork, so the caller's RNG state is untouched.
+    """
     if isinstance(width, tuple):
         for d in drawings:
             d.widths.clamp_(width[1], width[2])
-    groups = _param_groups(drawings, colors, width, lr_points, lr_colors, lr_widths)
+    groups = _param_groups(drawings, colors, width, *lrs)
     optimizer = torch.optim.Adam(groups)
     if optimizer_state is not None:
         optimizer.load_state_dict(optimizer_state)
     base_lrs = [g["lr"] for g in groups]
-    view_maker = make_views(augment, min(crop, *wh))
     history: dict[str, list[float]] = {"loss": []}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=steps, initial=start_step, desc="dream", unit="step")
+    bar = _progress_bar(steps, start_step, desc) if progress else None
     step = start_step
     with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):
-        # Views draw from torch's global RNG (kornia takes no generator): seed it inside
-        # a fork so the caller's RNG state is untouched and the run is reproducible.
         torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=generator)) + start_step)
         for step in range(start_step + 1, steps + 1):
             halvings = sum(step > m * steps for m in milestones)
             for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
                 group["lr"] = lr * 0.5**halvings
-            loss, renders = _step(drawings, objective, optimizer, view_maker, views, wh)
+            loss, renders = _step(drawings, objective, optimizer, view_fn)
             _project(drawings, width)
             history["loss"].append(loss)
             if bar is not None:
@@ -274,16 +326,20 @@ def optimize_strokes(
     return Result(final[0], final, history, step, objective, optimizer.state_dict())
 
 
+def _progress_bar(steps: int, start_step: int, desc: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=steps, initial=start_step, desc=desc, unit="step")
+
+
 def _step(drawings: list[Drawing], objective: Objective, optimizer: torch.optim.Optimizer,
-          view_maker: Callable[[Tensor], Tensor], views: int, wh: tuple[int, int]
-          ) -> tuple[float, Tensor]:
+          view_fn: ViewFn) -> tuple[float, Tensor]:
     """One Adam step: render → views → objective → backward → update.
 
     Returns the loss and the renders ``(B, 3, H, W)`` it was computed on."""
     optimizer.zero_grad(set_to_none=True)
-    renders = render(drawings, wh[0], wh[1])
-    ctx = DreamContext(sample_views(renders, view_maker, views), renders, drawings,
-                       objective.needs)
+    views, renders = view_fn(drawings)
+    ctx = DreamContext(views, renders, drawings, objective.needs)
     loss = objective(ctx)
     loss.backward()
     optimizer.step()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import socket
 import threading
 import urllib.request
@@ -59,7 +60,14 @@ def load_file(path: str | os.PathLike) -> dict[str, Tensor]:
             f"expected a weights file at {path}, got no such file; "
             "check the path or pass weights=None for an untrained net"
         )
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError) as exc:
+        # torch's own message suggests weights_only=False: unsafe, so not repeated here.
+        raise WeightsUnavailableError(
+            f"expected a torch.save state dict of tensors in {path}, got a file torch.load "
+            f"cannot read safely ({type(exc).__name__})"
+        ) from None
     if not isinstance(state, Mapping):
         raise ValueError(
             f"expected {path} to hold a state dict, got {type(state).__name__}; "

@@ -51,6 +51,12 @@ __all__ = ["render_reference"]
 _EPS = 1.0e-12
 
 
+def _clamp(x: Tensor, lo: float, hi: float) -> Tensor:
+    """Clamp to ``[lo, hi]`` with the gradient passing at the bounds, as ``render`` does
+    (``torch.clamp`` gives 0 there; an opaque or black colour could not learn)."""
+    return torch.where(x < lo, lo, torch.where(x > hi, hi, x))
+
+
 def _blocks(n_rows: int, n_cols: int, n_items: int, block: int
             ) -> list[tuple[slice, slice]]:
     """Split ``items x rows`` (each row ``n_cols`` wide) into blocks of ~``block`` elements.
@@ -62,6 +68,7 @@ def _blocks(n_rows: int, n_cols: int, n_items: int, block: int
         ``(item slice, row slice)`` pairs covering everything.
     """
     items = min(n_items, max(32, block // max(1, n_rows * n_cols)))
+    items = -(-n_items // -(-n_items // items))  # equal blocks: 40 = 20 + 20, not 32 + 8
     rows = max(1, min(n_rows, block // max(1, items * n_cols)))
     return [(slice(i, min(i + items, n_items)), slice(r, min(r + rows, n_rows)))
             for r in range(0, n_rows, rows) for i in range(0, n_items, items)]
@@ -76,7 +83,8 @@ def _nearest_piece(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, block: int) -> 
         block: most (pieces x pixels) elements per temporary tensor.
 
     Returns:
-        ``(H, W)`` int32 indices into the pieces.
+        ``(H, W)`` indices into the pieces: int16 when there are fewer than 2**15
+        pieces (half the memory kept until backward), int32 otherwise.
     """
     with torch.no_grad():
         height, width = ys.shape[0], xs.shape[0]
@@ -100,7 +108,7 @@ def _nearest_piece(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, block: int) -> 
             closer = value < best[rows]
             best[rows] = torch.where(closer, value, best[rows])
             index[rows] = torch.where(closer, arg.to(torch.int32) + items.start, index[rows])
-        return index
+        return index.to(torch.int16) if a.shape[0] < 1 << 15 else index
 
 
 def _inside(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, evenodd: bool, block: int
@@ -167,7 +175,8 @@ def _paint(image: Tensor, layers: list[dict], a: Tensor, b: Tensor, px: Tensor, 
     """
     for layer in layers:
         p, pieces, inside = layer["path"], layer["pieces"], layer["inside"]
-        dist = _distance(a[pieces], b[pieces], layer["nearest"], px, py)
+        nearest = layer["nearest"].to(torch.int32)  # int16 cannot index
+        dist = _distance(a[pieces], b[pieces], nearest, px, py)
         if inside is None:
             r = half_widths[p]
             coverage = (torch.minimum(dist + 0.5, r) - torch.maximum(dist - 0.5, -r)).clamp(0, 1)
@@ -188,7 +197,7 @@ def render_reference(
     background: Sequence[float] | Tensor = (1.0, 1.0, 1.0),
     tolerance: float = 0.1,
     max_length: float = 8.0,
-    block: int = 1 << 18,
+    block: int = 1 << 20,
     layers_per_checkpoint: int | None = None,
 ) -> Tensor:
     """Render one drawing densely and plainly: the slow baseline for tests and benchmarks.
@@ -210,8 +219,8 @@ def render_reference(
         block: most (pieces x pixels) elements of a dense temporary (4 bytes each in
             float32; a few of them are alive at once).
         layers_per_checkpoint: layers composited per checkpointed group when gradients
-            are needed; default about ``sqrt(layers)``, which balances the images kept
-            at group boundaries against one group's rebuilt graph.
+            are needed; default about ``sqrt(layers / 8)``, which balances the images
+            kept at group boundaries against one group's rebuilt graph.
 
     Returns:
         ``(3, H, W)`` float image in [0, 1], in the dtype of ``drawing.points``,
@@ -233,8 +242,8 @@ def render_reference(
     # Pixel coordinates, exactly as render() scales them.
     sx, sy = out_w / drawing.size[0], out_h / drawing.size[1]
     points = drawing.points * drawing.points.new_tensor([sx, sy])
-    half_widths = drawing.widths.clamp_min(0) * (sx * sy) ** 0.5 / 2
-    stroke, fill = drawing.stroke.clamp(0, 1), drawing.fill.clamp(0, 1)
+    half_widths = _clamp(drawing.widths, 0.0, math.inf) * (sx * sy) ** 0.5 / 2
+    stroke, fill = _clamp(drawing.stroke, 0.0, 1.0), _clamp(drawing.fill, 0.0, 1.0)
     lines = bezier_lines(points, drawing.n_segments, tolerance=tolerance, max_length=max_length)
     line_path = drawing.contour_path[lines.contour]
     stroked_piece = ~lines.closing | drawing.closed[lines.contour]
@@ -267,7 +276,8 @@ def render_reference(
     tensors = (lines.a, lines.b, px, py, half_widths, stroke, fill)
     if not (torch.is_grad_enabled() and any(t.requires_grad for t in tensors)):
         return _paint(image, layers, *tensors)
-    group = layers_per_checkpoint or max(1, math.isqrt(len(layers)))
+    # One layer's graph holds ~25 floats per pixel, a group boundary 3 (an image).
+    group = layers_per_checkpoint or max(1, math.isqrt(len(layers) * 3 // 25))
     for start in range(0, len(layers), group):
         image = checkpoint(_paint, image, layers[start:start + group], *tensors,
                            use_reentrant=False)

@@ -1,0 +1,92 @@
+"""The tutorial notebook and the example scripts run end to end (tiny step counts).
+
+The notebook's first code cell holds its settings (``STEPS = 100`` ...); it is replaced
+by a tiny one before executing with nbclient on the ``python3`` kernel, which
+jupyter_client starts with this interpreter (the venv's ipykernel). Each example script
+runs in a subprocess with ``--steps 2`` and a small canvas. OMP_NUM_THREADS=1: these
+jobs are too small to gain from threads, and a busy machine makes idle threads spin.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from vecdream import Drawing
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "dream.ipynb"
+EXAMPLES = ROOT / "examples"
+TINY = ["--steps", "2", "--size", "48", "--paths", "12"]
+
+
+def _single_thread_env() -> dict[str, str]:
+    return {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _check_outputs(svg: Path, size: tuple[float, float]) -> Drawing:
+    assert svg.is_file() and svg.with_suffix(".png").is_file()
+    drawing = Drawing.from_svg(svg)
+    assert drawing.size == size and len(drawing) > 0
+    with Image.open(svg.with_suffix(".png")) as im:
+        assert im.size == tuple(round(v) for v in size)
+    return drawing
+
+
+def test_notebook_runs_with_tiny_settings(tmp_path, monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[0].source.startswith("STEPS = 100"), "the first code cell must set STEPS"
+    code[0].source = f'STEPS = 2\nSIZE = 48\nPATHS = 12\nVIEWS = 1\nOUT = r"{tmp_path / "nb"}"'
+    nb.cells.append(nbformat.v4.new_code_cell("import sys\nprint(sys.executable)"))
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # the kernel inherits the environment
+    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert not errors
+    kinds = {k for c in nb.cells if c.cell_type == "code" for o in c.outputs
+             for k in o.get("data", {})}
+    assert {"image/png", "image/svg+xml"} <= kinds  # renders, SVG and plot preview shown
+    executable = nb.cells[-1].outputs[0]["text"].strip()
+    assert Path(executable).resolve() == Path(sys.executable).resolve()
+    _ = Drawing.from_svg(tmp_path / "nb" / "dream.svg")
+    plot_svg = (tmp_path / "nb" / "dream.plot.svg").read_text()
+    assert 'width="148mm"' in plot_svg and "inkscape:groupmode" in plot_svg
+
+
+@pytest.mark.parametrize(("script", "args", "svg_name"), [
+    ("dream_channel.py", ["--views", "1"], "dream_channel.svg"),
+    ("paint_photo.py", [], "paint_photo.svg"),
+    ("class_ensemble.py", ["--views", "1"], "class_130.svg"),
+])
+def test_example_script_writes_svg_and_png(tmp_path, script, args, svg_name):
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), *TINY, *args, "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, env=_single_thread_env(), cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "wrote" in proc.stdout
+    _check_outputs(tmp_path / svg_name, (48.0, 48.0))
+
+
+def test_paint_photo_reads_a_photo_file(tmp_path, capsys):
+    """In-process (the subprocess path is covered above): a real file, aspect ratio kept."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("paint_photo", EXAMPLES / "paint_photo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (60, 40), (200, 30, 30)).save(photo)
+    module.main([str(photo), *TINY, "--out", str(tmp_path)])
+    assert "synthetic" not in capsys.readouterr().out
+    _check_outputs(tmp_path / "paint_photo.svg", (48.0, 32.0))  # long side 48, aspect kept
