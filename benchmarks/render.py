@@ -214,7 +214,8 @@ def _ms(r: dict | None, phase: str, reps: int) -> str:
     if "error" in r:
         return "error"
     n = r[f"{phase}_reps"]
-    note = " (1 call, no warm-up)" if n == 0 else f" ({n} reps)" if n < reps else ""
+    note = (" (1 call, no warm-up)" if n == 0 else " (1 rep)" if n == 1 and reps > 1
+            else f" ({n} reps)" if n < reps else "")
     value = r[f"{phase}_ms"]
     return (f"{value:,.0f}" if value >= 100 else f"{value:.1f}") + note
 
@@ -268,6 +269,7 @@ def main(argv: list[str] | None = None) -> None:
     t_start = time.perf_counter()
 
     results: dict[tuple[str, str], dict] = {}
+    max_load = os.getloadavg()[0]
     for scene in args.scenes:
         for renderer in RENDERERS:
             if renderer == "diffvg" and not have_diffvg:
@@ -276,6 +278,7 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             r = _run_worker(scene, renderer, args)
             results[scene, renderer] = r
+            max_load = max(max_load, os.getloadavg()[0])
             print(f"  scene {scene} {renderer}: {r}", file=sys.stderr, flush=True)
 
     print()
@@ -310,7 +313,9 @@ def main(argv: list[str] | None = None) -> None:
               f"| {speedup:,.0f}x | >= {TARGET_SPEEDUP[scene]}x | {met} |")
     if args.device == "cuda":
         print("\n(diffvg figures are CPU figures; the speed-up column compares devices.)")
-    print(f"\nload average after: {os.getloadavg()[0]:.2f} (1 min); "
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}, highest seen after a measurement "
+          f"{max_load:.2f} (1 min; this run accounts for up to {args.threads}, more means "
+          f"other work shared the CPUs and the times are not trustworthy); "
           f"total {time.perf_counter() - t_start:.0f} s")
 
 

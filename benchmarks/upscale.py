@@ -12,11 +12,14 @@ reports
 * seconds per step, wall clock and CPU (``process_time``, all threads): the median
   over the steps after the first. On a shared machine trust CPU seconds more.
 
-``--full`` also measures the naive way for comparison: render the whole canvas at the
-size and crop the views from it (what ``optimize_strokes`` does on a big canvas).
+``--net tiny`` swaps the network for one untrained convolution, so what remains is the
+renderer's own memory and time. ``--full`` also measures the naive way for comparison:
+render the whole canvas at the size and crop the views from it (what
+``optimize_strokes`` does on a big canvas).
 
     python benchmarks/upscale.py                      # windows at 512..4096
     python benchmarks/upscale.py --full --full-max 2048
+    python benchmarks/upscale.py --net tiny
 """
 
 from __future__ import annotations
@@ -46,7 +49,15 @@ def child(args: argparse.Namespace) -> dict:
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    objective = channel(load_net("efficientnet_lite0"), "blocks.4", 0)
+    if args.net == "tiny":
+        from torch import nn
+
+        from vecdream.nets import from_module
+
+        tiny = from_module(nn.Sequential(nn.Conv2d(3, 4, 3, stride=2)), name="tiny")
+        objective = channel(tiny, "0", 0)
+    else:
+        objective = channel(load_net("efficientnet_lite0"), "blocks.4", 0)
     small = Drawing.random(args.paths, size=(args.src, args.src), seed=0)
     tiled = tile_drawing(small, (args.tiles, args.tiles))
     stamps: list[tuple[float, float]] = []
@@ -75,20 +86,23 @@ def measure(size: int, mode: str, args: argparse.Namespace) -> dict:
     """Run :func:`child` in a fresh interpreter, so peaks do not leak between sizes."""
     cmd = [sys.executable, __file__, "--child", str(size), "--mode", mode,
            "--steps", str(args.steps), "--views", str(args.views), "--paths", str(args.paths),
-           "--from", str(args.src), "--tiles", str(args.tiles), "--threads", str(args.threads)]
+           "--from", str(args.src), "--tiles", str(args.tiles), "--threads", str(args.threads),
+           "--net", args.net]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def table(rows: list[dict]) -> str:
     """Markdown table with ratios against the first row of each mode."""
-    lines = ["| mode | size | paths | step memory (MB) | ratio | wall s / step | ratio "
-             "| CPU s / step | ratio |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| mode | size | paths | peak RSS (MB) | step memory (MB) | ratio "
+             "| wall s / step | ratio | CPU s / step | ratio |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     first: dict[str, dict] = {}
     for r in rows:
         ref = first.setdefault(r["mode"], r)
         lines.append(
-            f"| {r['mode']} | {r['size']}² | {r['paths']} | {r['step_mb']:.0f} | "
+            f"| {r['mode']} | {r['size']}² | {r['paths']} | {r['peak_mb']:.0f} | "
+            f"{r['step_mb']:.0f} | "
             f"{r['step_mb'] / max(ref['step_mb'], 1e-9):.2f} | {r['sec_per_step']:.2f} | "
             f"{r['sec_per_step'] / ref['sec_per_step']:.2f} | {r['cpu_per_step']:.2f} | "
             f"{r['cpu_per_step'] / ref['cpu_per_step']:.2f} |")
@@ -104,6 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--from", dest="src", type=int, default=256, help="small canvas side")
     p.add_argument("--tiles", type=int, default=4, help="k for k x k tiles")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    p.add_argument("--net", choices=["efficientnet_lite0", "tiny"], default="efficientnet_lite0",
+                   help="tiny: one untrained conv, to see the renderer alone")
     p.add_argument("--full", action="store_true", help="also measure full-canvas renders")
     p.add_argument("--full-max", type=int, default=2048, help="largest full-canvas size")
     p.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
@@ -115,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = [measure(s, "windows", args) for s in args.sizes]
     if args.full:
         rows += [measure(s, "full", args) for s in args.sizes if s <= args.full_max]
-    print(f"{args.paths} paths at {args.src} px tiled {args.tiles}x{args.tiles}, "
+    print(f"{args.paths} paths at {args.src} px tiled {args.tiles}x{args.tiles}, {args.net}, "
           f"{args.views} views of 224 px, {args.steps} steps, CPU")
     print(table(rows))
 

@@ -111,9 +111,6 @@ def test_resume_continues_to_the_total_step_count(first_run, tmp_path):
     assert len(Drawing.from_svg(resumed)) == 8
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: vecdream/cli_dream.py _run resumes with the checkpoint's drawings, step and "
-    "Adam state but not its history, so the new checkpoint holds only the resumed steps"))
 def test_resume_keeps_the_loss_history(first_run, tmp_path):
     _, out, _ = first_run
     resumed = tmp_path / "h.svg"
@@ -239,8 +236,8 @@ ERRORS = [
     ("bad-hex", ["dream", *EFF, *TINY, "--colors", "#12345"], 2, ["hex colours"]),
     ("bad-width-syntax", ["dream", *EFF, *TINY, "--width", "free:1"], 2, ["free:LO:HI"]),
     ("bad-width-text", ["dream", *EFF, *TINY, "--width", "thick"], 2, ["'thick'"]),
-    ("negative-width", ["dream", *EFF, *TINY, "--width", "-1"], 1, ["positive", "-1"]),
-    ("inverted-width", ["dream", *EFF, *TINY, "--width", "free:5:1"], 1, ["width"]),
+    ("negative-width", ["dream", *EFF, *TINY, "--width", "-1"], 2, ["positive", "-1"]),
+    ("inverted-width", ["dream", *EFF, *TINY, "--width", "free:5:1"], 2, ["free:5:1"]),
     ("negative-paths", ["dream", *EFF, "--paths", "-3"], 2, ["--paths", "-3"]),
     ("missing-photo", ["paint", "{tmp}/missing.png"], 2, ["does not exist"]),
     ("non-image-photo", ["paint", "{tmp}/not_an_image.png", "--net", "efficientnet_lite0"],

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -214,3 +216,18 @@ def test_public_names():
 
     assert vecdream.upscale is upscale and vecdream.tile_drawing is tile_drawing
     assert {"upscale", "tile_drawing"} <= set(vecdream.__all__)
+
+
+def test_large_plot_example_writes_the_plot(tmp_path):
+    script = Path(__file__).resolve().parents[1] / "examples" / "large_plot.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--paths", "10", "--from", "64", "--tiles", "2",
+         "--size", "256", "--steps", "1", "--finetune-steps", "1", "--views", "1",
+         "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    plot = (tmp_path / "plot.svg").read_text()
+    assert 'width="297mm"' in plot and "inkscape:groupmode" in plot
+    assert (tmp_path / "plot_preview.png").is_file()
+    assert Drawing.from_svg(tmp_path / "large.svg").size == (128.0, 128.0)

@@ -49,10 +49,17 @@ def _parse_width(text: str) -> float | tuple[str, float, float]:
     try:
         if text.startswith("free"):
             _, lo, hi = text.split(":")
-            return ("free", float(lo), float(hi))
-        return float(text)
+            width: float | tuple[str, float, float] = ("free", float(lo), float(hi))
+            ok = 0 <= width[1] <= width[2]
+        else:
+            width = float(text)
+            ok = width > 0
     except ValueError:
-        raise click.BadParameter(f"expected a number or 'free:LO:HI', got {text!r}") from None
+        ok = False
+    if not ok:
+        raise click.BadParameter(
+            f"expected a positive number or 'free:LO:HI' with 0 <= LO <= HI, got {text!r}")
+    return width
 
 
 @dataclass
@@ -64,9 +71,11 @@ class _Recorder:
     snapshot_every: int = 0
     gif_every: int = 0
     frames: list[np.ndarray] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)  # whole run, resumed steps included
     stop: bool = False
 
     def __call__(self, info: StepInfo) -> bool:
+        self.losses.append(info.loss)
         if self.gif_every and (info.step % self.gif_every == 0 or info.step == 1):
             self.frames.append((info.renders[0].permute(1, 2, 0).clamp(0, 1).cpu().numpy()
                                 * 255).astype(np.uint8))
@@ -74,7 +83,8 @@ class _Recorder:
             snap = self.out.parent / f"{self.out.stem}_snapshots" / f"step_{info.step:05d}.svg"
             info.drawings[0].detach().save_svg(snap)
             save_checkpoint(Checkpoint([d.detach() for d in info.drawings], info.step,
-                                       info.optimizer.state_dict(), {}, self.options),
+                                       info.optimizer.state_dict(),
+                                       {"loss": list(self.losses)}, self.options),
                             self.out.with_suffix(".ckpt"))
         return self.stop
 
@@ -101,6 +111,7 @@ def _run(recorder: _Recorder, gif: Path | None, resume: Path | None, *,
             raise click.ClickException(str(exc)) from None
         kwargs.update(drawing=ckpt.drawings, start_step=ckpt.step,
                       optimizer_state=ckpt.optimizer_state)
+        recorder.losses = list(ckpt.history.get("loss", []))
         click.echo(f"resuming at step {ckpt.step}", err=True)
     previous = signal.signal(signal.SIGINT, recorder.on_sigint)
     try:
@@ -114,7 +125,8 @@ def _run(recorder: _Recorder, gif: Path | None, resume: Path | None, *,
     result.drawing.save_svg(out)
     save_png(result.drawing, out.with_suffix(".png"))
     save_checkpoint(Checkpoint(result.drawings, result.steps, result.optimizer_state,
-                               result.history, recorder.options), out.with_suffix(".ckpt"))
+                               {"loss": recorder.losses}, recorder.options),
+                    out.with_suffix(".ckpt"))
     if gif is not None and recorder.frames:
         recorder.write_gif(gif)
     status = "stopped" if recorder.stop else "done"
@@ -266,8 +278,9 @@ def _load_photo(path: Path, long_side: int) -> torch.Tensor:
     try:
         with Image.open(io.BytesIO(path.read_bytes())) as im:
             array = np.asarray(im.convert("RGB"), dtype=np.float32) / 255
-    except (UnidentifiedImageError, OSError) as exc:
-        raise click.BadParameter(f"cannot read image {str(path)!r}: {exc}") from None
+    except (UnidentifiedImageError, OSError):
+        raise click.BadParameter(
+            f"cannot read image {str(path)!r}: not an image format Pillow can open") from None
     photo = torch.from_numpy(array).permute(2, 0, 1)
     h, w = photo.shape[1:]
     scale = long_side / max(h, w)

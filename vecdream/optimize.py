@@ -305,23 +305,26 @@ def run_loop(drawings: list[Drawing], objective: Objective, view_fn: ViewFn,
     history: dict[str, list[float]] = {"loss": []}
     bar = _progress_bar(steps, start_step, desc) if progress else None
     step = start_step
-    with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):
-        torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=generator)) + start_step)
-        for step in range(start_step + 1, steps + 1):
-            halvings = sum(step > m * steps for m in milestones)
-            for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
-                group["lr"] = lr * 0.5**halvings
-            loss, renders = _step(drawings, objective, optimizer, view_fn)
-            _project(drawings, width)
-            history["loss"].append(loss)
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{loss:.4g}")
-            if callback is not None and callback(
-                    StepInfo(step, steps, loss, drawings, renders, optimizer)):
-                break
-    if bar is not None:
-        bar.close()
+    try:
+        with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):
+            torch.manual_seed(
+                int(torch.randint(0, 2**62, (1,), generator=generator)) + start_step)
+            for step in range(start_step + 1, steps + 1):
+                halvings = sum(step > m * steps for m in milestones)
+                for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
+                    group["lr"] = lr * 0.5**halvings
+                loss, renders = _step(drawings, objective, optimizer, view_fn)
+                _project(drawings, width)
+                history["loss"].append(loss)
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{loss:.4g}")
+                if callback is not None and callback(
+                        StepInfo(step, steps, loss, drawings, renders, optimizer)):
+                    break
+    finally:  # an error mid-run must not leave a half-drawn bar under its message
+        if bar is not None:
+            bar.close()
     final = _finish(drawings, colors, prune_alpha)
     return Result(final[0], final, history, step, objective, optimizer.state_dict())
 

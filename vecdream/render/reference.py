@@ -90,21 +90,28 @@ def _nearest_piece(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, block: int) -> 
         height, width = ys.shape[0], xs.shape[0]
         best = torch.full((height, width), math.inf, dtype=a.dtype, device=a.device)
         index = torch.zeros((height, width), dtype=torch.int32, device=a.device)
-        for items, rows in _blocks(height, width, a.shape[0], block):
+        blocks = _blocks(height, width, a.shape[0], block)
+        # Two work buffers reused by every block (fresh ones would cost page faults).
+        n_max = max((i.stop - i.start) * (r.stop - r.start) * width for i, r in blocks)
+        work = torch.empty(2, n_max, dtype=a.dtype, device=a.device)
+        for items, rows in blocks:
+            shape = (items.stop - items.start, rows.stop - rows.start, width)
+            d2 = work[0, :math.prod(shape)].view(shape)
+            h = work[1, :math.prod(shape)].view(shape)
             pa, pb = a[items, :, None, None], b[items, :, None, None]  # (l, 2, 1, 1)
             bax, bay = pb[:, 0] - pa[:, 0], pb[:, 1] - pa[:, 1]  # (l, 1, 1)
             inv = 1 / (bax * bax + bay * bay).clamp_min(_EPS)
             pax = xs[None, None, :] - pa[:, 0]  # (l, 1, W)
             pay = ys[None, rows, None] - pa[:, 1]  # (l, h, 1)
-            h = (pax * (bax * inv) + pay * (bay * inv)).clamp_(0, 1)  # (l, h, W)
-            dx = torch.addcmul(pax, h, bax, value=-1)
-            dy = h.mul_(-bay).add_(pay)
-            d2 = dx.mul_(dx).addcmul_(dy, dy)
+            torch.add(pax * (bax * inv), pay * (bay * inv), out=h).clamp_(0, 1)
+            torch.addcmul(pax, h, bax, value=-1, out=d2)  # dx
+            h.mul_(-bay).add_(pay)  # dy
+            d2.mul_(d2).addcmul_(h, h)
             # The first nearest piece of the block: amin, then the lowest index among
             # the pieces at that distance (``min(dim=0)`` does both but is far slower).
             value = d2.amin(dim=0)
-            rank = torch.arange(d2.shape[0], device=a.device, dtype=a.dtype)[:, None, None]
-            arg = (d2 - value).sign_().mul_(d2.shape[0]).add_(rank).amin(dim=0)
+            rank = torch.arange(shape[0], device=a.device, dtype=a.dtype)[:, None, None]
+            arg = torch.sub(d2, value, out=h).sign_().mul_(shape[0]).add_(rank).amin(dim=0)
             closer = value < best[rows]
             best[rows] = torch.where(closer, value, best[rows])
             index[rows] = torch.where(closer, arg.to(torch.int32) + items.start, index[rows])
@@ -139,20 +146,20 @@ def _inside(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, evenodd: bool, block: 
         return winding % 2 != 0 if evenodd else winding != 0
 
 
-def _distance(a: Tensor, b: Tensor, nearest: Tensor, px: Tensor, py: Tensor) -> Tensor:
+def _distance(ab: Tensor, nearest: Tensor, px: Tensor, py: Tensor) -> Tensor:
     """Differentiable distance of every pixel centre to its nearest piece.
 
     Args:
-        a, b: piece end points, ``(L, 2)`` (in the autograd graph).
-        nearest: ``(H, W)`` index of each pixel's nearest piece.
+        ab: piece end points ``(ax, ay, bx, by)``, ``(L, 4)`` (in the autograd graph).
+        nearest: ``(H, W)`` int32 index of each pixel's nearest piece.
         px, py: ``(H, W)`` pixel-centre coordinates.
 
     Returns:
         ``(H, W)`` distances in pixels.
     """
-    qa, qb = a[nearest], b[nearest]  # (H, W, 2)
-    bax, bay = qb[..., 0] - qa[..., 0], qb[..., 1] - qa[..., 1]
-    pax, pay = px - qa[..., 0], py - qa[..., 1]
+    ax, ay, bx, by = torch.index_select(ab, 0, nearest.reshape(-1)).view(*px.shape, 4).unbind(-1)
+    bax, bay = bx - ax, by - ay
+    pax, pay = px - ax, py - ay
     h = ((pax * bax + pay * bay) / (bax * bax + bay * bay).clamp_min(_EPS)).clamp(0, 1)
     dx, dy = pax - h * bax, pay - h * bay
     return torch.sqrt(dx * dx + dy * dy + _EPS)
@@ -176,7 +183,7 @@ def _paint(image: Tensor, layers: list[dict], a: Tensor, b: Tensor, px: Tensor, 
     for layer in layers:
         p, pieces, inside = layer["path"], layer["pieces"], layer["inside"]
         nearest = layer["nearest"].to(torch.int32)  # int16 cannot index
-        dist = _distance(a[pieces], b[pieces], nearest, px, py)
+        dist = _distance(torch.cat([a[pieces], b[pieces]], dim=1), nearest, px, py)
         if inside is None:
             r = half_widths[p]
             coverage = (torch.minimum(dist + 0.5, r) - torch.maximum(dist - 0.5, -r)).clamp(0, 1)
