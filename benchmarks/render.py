@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenes", default="abcd", help="which scenes, e.g. 'ab'")
     parser.add_argument("--slow", type=float, default=20.0,
                         help="a first call slower than this (s) is the only rep")
-    parser.add_argument("--budget", type=float, default=8.0,
+    parser.add_argument("--budget", type=float, default=5.0,
                         help="seconds of timed reps per measurement, at most --reps")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -147,3 +147,13 @@ def test_region_renders_a_window_of_the_canvas():
     assert torch.allclose(window, full[:, 16:46, 20:60], atol=1e-5)
     with pytest.raises(ValueError, match="region"):
         render(d, region=(0, 0, 0, 10))
+
+
+@pytest.mark.parametrize("width", [2.0, 20.0, 64.0, 66.0, 150.0])
+def test_wide_strokes_are_finite_and_opaque(width: float):
+    # Float rounding once made the coverage of wide strokes exceed 1 (NaN pixels).
+    points = torch.tensor([[[0.0, 100], [80, 100], [120, 100], [200, 100]]])
+    d = Drawing(points, torch.tensor([width]), torch.tensor([[0.0, 0, 0, 1]]), (200, 200))
+    img = render(d)
+    assert torch.isfinite(img).all()
+    assert img[:, 100, 100].max() < 1e-5

@@ -96,6 +96,20 @@ def test_crop_drawing_renders_the_window_of_the_full_render():
     assert torch.allclose(render(crop, 80, 60), full[:, 140:200, 100:180], atol=1e-4)
 
 
+def test_crop_drawing_gradients_equal_the_full_render_ones():
+    d = tile_drawing(Drawing.random(30, size=(64, 64), seed=1, colors=True, width=2), 3)
+    d = d.to(dtype=torch.float64).requires_grad_()
+    weight = torch.rand(3, 60, 80, generator=torch.Generator().manual_seed(0),
+                        dtype=torch.float64)
+    (render(d, 384, 384)[:, 140:200, 100:180] * weight).sum().backward()
+    expected = [d.points.grad.clone(), d.stroke.grad.clone(), d.widths.grad.clone()]
+    for t in (d.points, d.stroke, d.widths):
+        t.grad = None
+    (render(crop_drawing(d, (50, 70, 40, 30), reach=1.0), 80, 60) * weight).sum().backward()
+    for got, want in zip((d.points.grad, d.stroke.grad, d.widths.grad), expected, strict=True):
+        assert torch.allclose(got, want, atol=1e-9)
+
+
 def test_window_views_shapes_and_paper_off_the_canvas():
     corners = torch.tensor([[-10.0, -10], [120, -10], [120, 120], [-10, 120], [-10, -10]])
     t = torch.tensor([0.0, 1 / 3, 2 / 3])[:, None, None]  # straight cubic sides

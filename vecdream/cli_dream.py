@@ -222,6 +222,7 @@ def _dream_large(recorder: _Recorder, gif: Path | None, resume: Path | None, sma
     if small_rec.stop:
         return
     kwargs.pop("n_paths")
+    kwargs["lr_points"] *= 0.25  # the finetune goes on at the dream's final rate
     if finetune_steps is not None:
         kwargs["steps"] = finetune_steps
     _run(recorder, gif, None, optimize=upscale, drawing=small.drawings, tiles=tiles, size=size,
@@ -239,7 +240,8 @@ def _dream_large(recorder: _Recorder, gif: Path | None, resume: Path | None, sma
 @click.option("--colors", default="none", show_default=True,
               help="none (black), free, or a palette '#000000,#d62728'.")
 @click.option("--from", "small_size", type=click.IntRange(min=8), default=None,
-              help="Dream at this size first, then tile (--tiles) and finetune at --size.")
+              help="Dream at this size first, then tile (--tiles) and finetune at --size "
+                   "(at --lr / 4, where the dream ends).")
 @click.option("--tiles", callback=_parse_tiles, default=None,
               help="With --from: tile the small dream KxK (e.g. 4x4) before the finetune.")
 @click.option("--finetune-steps", type=click.IntRange(min=0), default=None,

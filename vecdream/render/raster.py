@@ -204,9 +204,10 @@ def _coverage_stroke(dist: Tensor, half_width: Tensor) -> Tensor:
     """Box-filtered coverage of a stroke: overlap of ``[d-1/2, d+1/2]`` and ``[-r, r]``."""
     r = half_width[:, None]
     overlap = torch.minimum(dist + 0.5, r) - torch.maximum(dist - 0.5, -r)
-    # The overlap of two intervals, one of length 1, never exceeds 1. At exactly 0 the
-    # gradient must flow (torch.clamp would stop it) so zero-width strokes can grow.
-    return torch.where(overlap < 0, 0.0, overlap)
+    # The overlap of two intervals, one of length 1, is at most 1 but float rounding can
+    # exceed it (then log(1 - alpha) is NaN). At exactly 0 the gradient must flow
+    # (torch.clamp would stop it) so zero-width strokes can grow.
+    return torch.where(overlap < 0, 0.0, overlap.clamp(max=1.0))
 
 
 def _composite(alpha: Tensor, rgb: Tensor, tile: Tensor, background: Tensor, n_tiles: int,

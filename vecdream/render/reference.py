@@ -28,9 +28,18 @@ Memory:
     of a minimum flows to its argument only, so this is the gradient of the dense
     minimum). When gradients are needed, layers are composited in groups under
     :func:`torch.utils.checkpoint.checkpoint`, so the autograd graph of a group is
-    rebuilt during backward instead of being kept for every path. What stays alive
-    until backward is one ``int32`` nearest-piece index per pixel and layer plus one
-    image per group: about 1 GB for 256 strokes at 1024x1024.
+    rebuilt during backward instead of being kept for every path (one layer's graph
+    is ~150 bytes per pixel). What stays alive until backward is one int16
+    nearest-piece index per pixel and layer plus one image per group: live tensors
+    peak at 1.65 GB for 256 strokes at 1024x1024 (the process's resident memory
+    can be several times that: glibc keeps much of what autograd frees).
+
+Ties:
+    Where several pieces are exactly equally near (a kink of the minimum, e.g. around
+    a contour's repeated start/end vertex), the first one takes the whole gradient;
+    ``render`` splits it evenly among them (scatter-amin). Both are valid one-sided
+    derivatives and the images are identical; ``tests/test_render_reference.py``
+    compares the sum over such coincident points.
 """
 
 from __future__ import annotations
@@ -151,13 +160,13 @@ def _distance(ab: Tensor, nearest: Tensor, px: Tensor, py: Tensor) -> Tensor:
 
     Args:
         ab: piece end points ``(ax, ay, bx, by)``, ``(L, 4)`` (in the autograd graph).
-        nearest: ``(H, W)`` int32 index of each pixel's nearest piece.
+        nearest: ``(H, W)`` long index of each pixel's nearest piece.
         px, py: ``(H, W)`` pixel-centre coordinates.
 
     Returns:
         ``(H, W)`` distances in pixels.
     """
-    ax, ay, bx, by = torch.index_select(ab, 0, nearest.reshape(-1)).view(*px.shape, 4).unbind(-1)
+    ax, ay, bx, by = ab[nearest].unbind(-1)  # (H, W) each
     bax, bay = bx - ax, by - ay
     pax, pay = px - ax, py - ay
     h = ((pax * bax + pay * bay) / (bax * bax + bay * bay).clamp_min(_EPS)).clamp(0, 1)
@@ -182,7 +191,7 @@ def _paint(image: Tensor, layers: list[dict], a: Tensor, b: Tensor, px: Tensor, 
     """
     for layer in layers:
         p, pieces, inside = layer["path"], layer["pieces"], layer["inside"]
-        nearest = layer["nearest"].to(torch.int32)  # int16 cannot index
+        nearest = layer["nearest"].long()  # int16 cannot index
         dist = _distance(torch.cat([a[pieces], b[pieces]], dim=1), nearest, px, py)
         if inside is None:
             r = half_widths[p]
@@ -224,9 +233,9 @@ def render_reference(
         max_length: longest line piece in pixels; ``render`` uses its ``tile`` (8), and
             only equal values flatten identically.
         block: most (pieces x pixels) elements of a dense temporary (4 bytes each in
-            float32; a few of them are alive at once).
+            float32; two of them are alive at once).
         layers_per_checkpoint: layers composited per checkpointed group when gradients
-            are needed; default about ``sqrt(layers / 8)``, which balances the images
+            are needed; default about ``sqrt(layers / 12)``, which balances the images
             kept at group boundaries against one group's rebuilt graph.
 
     Returns:
@@ -283,8 +292,8 @@ def render_reference(
     tensors = (lines.a, lines.b, px, py, half_widths, stroke, fill)
     if not (torch.is_grad_enabled() and any(t.requires_grad for t in tensors)):
         return _paint(image, layers, *tensors)
-    # One layer's graph holds ~25 floats per pixel, a group boundary 3 (an image).
-    group = layers_per_checkpoint or max(1, math.isqrt(len(layers) * 3 // 25))
+    # One layer's graph holds ~36 floats per pixel, a group boundary 3 (an image).
+    group = layers_per_checkpoint or max(1, math.isqrt(len(layers) * 3 // 36))
     for start in range(0, len(layers), group):
         image = checkpoint(_paint, image, layers[start:start + group], *tensors,
                            use_reentrant=False)
