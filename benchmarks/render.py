@@ -23,6 +23,12 @@ the same process set-up on the same machine. The diffvg column holds numbers mea
 earlier on this kind of 2-core CPU (fwd+bwd, seconds), quoted, not re-measured; when
 ``pydiffvg`` is importable it is timed here too.
 
+Contention: the last column is the process's CPU seconds per wall second over the
+timed calls (the lower of the two phases). On an idle machine it is close to the thread
+count; lower means other work shared the CPUs and the times are inflated. With 2
+threads on 2 shared cores the damage is uneven (an OpenMP thread waits for its
+descheduled partner at every kernel), so on a busy machine prefer ``--threads 1``.
+
 Memory: every (scene, renderer) runs in a fresh subprocess. On CPU the peak is the
 increase of the process's maximum resident set size (``getrusage(RUSAGE_SELF)
 .ru_maxrss``) over its value after imports and scene construction: what the process
@@ -34,6 +40,9 @@ after the fwd+bwd reps, so it is the larger of the two phases. On CUDA it is
     python benchmarks/render.py --quick          # fewer reps, no reference on scene c
     python benchmarks/render.py --threads 1 --reps 10
     python benchmarks/render.py --device cuda
+
+The whole run stops at ``--deadline`` seconds (default 280, so it ends within 5
+minutes even on a busy machine): measurements still running then show "timed out".
 """
 
 from __future__ import annotations
@@ -125,27 +134,31 @@ def _diffvg(drawing: Drawing, size: int) -> Callable[[], torch.Tensor]:
 
 
 def _time_calls(fn: Callable[[], object], reps: int, slow: float, budget: float,
-                sync: Callable[[], None]) -> tuple[float, int]:
+                sync: Callable[[], None]) -> tuple[float, int, float]:
     """Median seconds of ``fn`` and over how many timed calls (see the module doc).
 
-    Returns ``(seconds, n)``; ``n == 0`` means the first (warm-up) call was too slow to
-    repeat and its time is the measurement.
+    Returns ``(seconds, n, cpu)``; ``n == 0`` means the first (warm-up) call was too
+    slow to repeat and its time is the measurement; ``cpu`` is the process's CPU
+    seconds per wall second over the timed calls (about the thread count on an idle
+    machine, less when other work shares the CPUs).
     """
     sync()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     fn()
     sync()
     first = time.perf_counter() - t0
     if first > slow:
-        return first, 0
+        return first, 0, (time.process_time() - c0) / first
     n = max(1, min(reps, int(budget / max(first, 1e-9))))
     times = []
+    c0, w0 = time.process_time(), time.perf_counter()
     for _ in range(n):
         t0 = time.perf_counter()
         fn()
         sync()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), n
+    cpu = (time.process_time() - c0) / (time.perf_counter() - w0)
+    return statistics.median(times), n, cpu
 
 
 def worker(scene: str, renderer: str, args: argparse.Namespace) -> dict:
@@ -188,19 +201,23 @@ def worker(scene: str, renderer: str, args: argparse.Namespace) -> dict:
     out = {"scene": scene, "renderer": renderer}
     for phase, call in (("fwd", forward), ("fb", forward_backward)):
         start = peak_start()
-        seconds, n = _time_calls(call, args.reps, args.slow, args.budget, sync)
+        seconds, n, cpu = _time_calls(call, args.reps, args.slow, args.budget, sync)
         out[f"{phase}_ms"] = seconds * 1e3
         out[f"{phase}_reps"] = n
+        out[f"{phase}_cpu"] = cpu
         out[f"{phase}_mb"] = peak_mb(start, rss0)
     return out
 
 
 # ---------------------------------------------------------------------------- driver
-def _run_worker(scene: str, renderer: str, args: argparse.Namespace) -> dict:
+def _run_worker(scene: str, renderer: str, args: argparse.Namespace, timeout: float) -> dict:
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", f"{scene}:{renderer}",
            "--reps", str(args.reps), "--threads", str(args.threads), "--device", args.device,
            "--slow", str(args.slow), "--budget", str(args.budget)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=max(timeout, 1.0))
+    except subprocess.TimeoutExpired:
+        return {"scene": scene, "renderer": renderer, "error": "timed out"}
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT "):])
@@ -212,7 +229,7 @@ def _ms(r: dict | None, phase: str, reps: int) -> str:
     if r is None:
         return "—"
     if "error" in r:
-        return "error"
+        return "timed out" if r["error"] == "timed out" else "error"
     n = r[f"{phase}_reps"]
     note = (" (1 call, no warm-up)" if n == 0 else " (1 rep)" if n == 1 and reps > 1
             else f" ({n} reps)" if n < reps else "")
@@ -224,6 +241,12 @@ def _mb(r: dict | None) -> str:
     if r is None or "error" in r:
         return "—"
     return f"{r['fwd_mb']:,.0f} / {r['fb_mb']:,.0f}"
+
+
+def _cpu(r: dict | None) -> str:
+    if r is None or "error" in r:
+        return "—"
+    return f"{min(r['fwd_cpu'], r['fb_cpu']):.2f}"
 
 
 def _ratio(num: dict | None, den: dict | None, phase: str) -> str:
@@ -245,6 +268,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="a first call slower than this (s) is the only rep")
     parser.add_argument("--budget", type=float, default=5.0,
                         help="seconds of timed reps per measurement, at most --reps")
+    parser.add_argument("--deadline", type=float, default=280.0,
+                        help="wall seconds for all measurements; later ones time out")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
@@ -270,13 +295,17 @@ def main(argv: list[str] | None = None) -> None:
 
     results: dict[tuple[str, str], dict] = {}
     max_load = os.getloadavg()[0]
-    for scene in args.scenes:
-        for renderer in RENDERERS:
+    # Fast measurements first and the slowest (the reference at 1024x1024) last, so a
+    # busy machine running into --deadline loses as little as possible.
+    order = sorted(args.scenes, key="abdc".index)
+    for renderer in RENDERERS:
+        for scene in order:
             if renderer == "diffvg" and not have_diffvg:
                 continue
             if renderer == "reference" and args.quick and scene == "c":
                 continue
-            r = _run_worker(scene, renderer, args)
+            left = args.deadline - (time.perf_counter() - t_start)
+            r = _run_worker(scene, renderer, args, timeout=left)
             results[scene, renderer] = r
             max_load = max(max_load, os.getloadavg()[0])
             print(f"  scene {scene} {renderer}: {r}", file=sys.stderr, flush=True)
@@ -284,8 +313,9 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print("| scene | paths | px | pieces | vecdream fwd ms | vecdream fwd+bwd ms "
           "| vecdream peak MB fwd / fwd+bwd | reference fwd ms | reference fwd+bwd ms "
-          "| reference peak MB fwd / fwd+bwd | reference / vecdream fwd, fwd+bwd |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| reference peak MB fwd / fwd+bwd | reference / vecdream fwd, fwd+bwd "
+          "| CPU-s per wall-s, vecdream / reference |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for scene in args.scenes:
         n_paths, size, kind = SCENES[scene]
         d = make_scene(scene)
@@ -294,7 +324,7 @@ def main(argv: list[str] | None = None) -> None:
         cells = [scene, f"{n_paths} {kind}", f"{size}x{size}", f"{pieces:,}",
                  _ms(v, "fwd", args.reps), _ms(v, "fb", args.reps), _mb(v),
                  _ms(ref, "fwd", args.reps), _ms(ref, "fb", args.reps), _mb(ref),
-                 f"{_ratio(ref, v, 'fwd')}, {_ratio(ref, v, 'fb')}"]
+                 f"{_ratio(ref, v, 'fwd')}, {_ratio(ref, v, 'fb')}", f"{_cpu(v)} / {_cpu(ref)}"]
         print("| " + " | ".join(cells) + " |")
 
     print()
@@ -314,9 +344,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.device == "cuda":
         print("\n(diffvg figures are CPU figures; the speed-up column compares devices.)")
     print(f"\nload average after: {os.getloadavg()[0]:.2f}, highest seen after a measurement "
-          f"{max_load:.2f} (1 min; this run accounts for up to {args.threads}, more means "
-          f"other work shared the CPUs and the times are not trustworthy); "
-          f"total {time.perf_counter() - t_start:.0f} s")
+          f"{max_load:.2f} (1 min, {os.cpu_count()} CPUs; whether this run got its threads "
+          f"is the CPU-s per wall-s column); total {time.perf_counter() - t_start:.0f} s")
 
 
 if __name__ == "__main__":
