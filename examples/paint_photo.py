@@ -18,16 +18,13 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
-import torch.nn.functional as F
-from PIL import Image
 
-from vecdream import Drawing
 from vecdream.export import image_to_png_bytes, save_png
 from vecdream.nets import WeightsUnavailableError, load_net
 from vecdream.objectives import content
 from vecdream.optimize import optimize_strokes
+from vecdream.photo import load_photo, photo_start
 
 # An early layer: edges and colours, so the painting keeps the photo's layout.
 DEFAULT_LAYER = {"efficientnet_lite0": "blocks.1", "vgg16": "conv2_2", "resnet18": "layer1"}
@@ -58,27 +55,6 @@ def synthetic_photo(size: int) -> torch.Tensor:
     return image
 
 
-def load_photo(path: Path, long_side: int) -> torch.Tensor:
-    """An RGB image ``(3, H, W)`` in [0, 1], resized so its long side is ``long_side``."""
-    with Image.open(path) as im:
-        array = np.asarray(im.convert("RGB"), dtype=np.float32) / 255
-    photo = torch.from_numpy(array).permute(2, 0, 1)
-    scale = long_side / max(photo.shape[1:])
-    size = [max(8, round(s * scale)) for s in photo.shape[1:]]
-    return F.interpolate(photo[None], size=size, mode="bilinear", antialias=True)[0]
-
-
-def start_from(photo: torch.Tensor, n_paths: int, width: float, seed: int) -> Drawing:
-    """Random strokes coloured by the photo under their first point: a head start."""
-    h, w = photo.shape[1:]
-    d = Drawing.random(n_paths, size=(w, h), width=width, colors=True, seed=seed)
-    x = d.points[:, 0, 0].clamp(0, w - 1).long()
-    y = d.points[:, 0, 1].clamp(0, h - 1).long()
-    d.stroke[:, :3] = photo[:, y, x].T
-    d.stroke[:, 3] = 0.8
-    return d
-
-
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.photo is None:
@@ -95,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     h, w = photo.shape[1:]
     result = optimize_strokes(
         objective=content(net, layer, photo),  # MSE of the layer: render vs photo
-        drawing=start_from(photo, args.paths, args.max_width / 2, args.seed),
+        drawing=photo_start(photo, args.paths, width=args.max_width / 2, seed=args.seed),
         size=(w, h), steps=args.steps,
         views=1, augment=None,  # content compares the plain render: no random views
         colors="free", width=("free", 1.0, args.max_width), lr_colors=0.02,

@@ -7,7 +7,6 @@ callback; every algorithm lives in the library.
 
 from __future__ import annotations
 
-import io
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,14 +15,12 @@ from pathlib import Path
 import click
 import numpy as np
 import torch
-import torch.nn.functional as F
-from PIL import Image, UnidentifiedImageError
 
 from vecdream.atomic import atomic_write_bytes
 from vecdream.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from vecdream.drawing import Drawing
 from vecdream.export import save_png
 from vecdream.optimize import Result, StepInfo, optimize_strokes
+from vecdream.photo import load_photo, photo_start
 
 __all__ = ["dream_command", "paint_command"]
 
@@ -275,31 +272,11 @@ def dream_command(net: str, layer: str, channel: int | None, class_index: int | 
         _run(recorder, gif, resume, size=size, **kwargs)
 
 
-def _load_photo(path: Path, long_side: int) -> torch.Tensor:
-    """An RGB photo ``(3, H, W)`` in [0, 1] with its long side ``long_side`` pixels."""
+def _photo(path: Path, long_side: int) -> torch.Tensor:
     try:
-        with Image.open(io.BytesIO(path.read_bytes())) as im:
-            array = np.asarray(im.convert("RGB"), dtype=np.float32) / 255
-    except (UnidentifiedImageError, OSError):
-        raise click.BadParameter(
-            f"cannot read image {str(path)!r}: not an image format Pillow can open") from None
-    photo = torch.from_numpy(array).permute(2, 0, 1)
-    h, w = photo.shape[1:]
-    scale = long_side / max(h, w)
-    size = (max(8, round(h * scale)), max(8, round(w * scale)))
-    return F.interpolate(photo[None], size=size, mode="bilinear", antialias=True)[0]
-
-
-def _drawing_from_photo(photo: torch.Tensor, n_paths: int, width: float, seed: int | None
-                        ) -> Drawing:
-    """Random strokes coloured by the photo under their first point: a head start."""
-    h, w = photo.shape[1:]
-    d = Drawing.random(n_paths, size=(w, h), width=width, colors=True, seed=seed)
-    x = d.points[:, 0, 0].clamp(0, w - 1).long()
-    y = d.points[:, 0, 1].clamp(0, h - 1).long()
-    d.stroke[:, :3] = photo[:, y, x].T
-    d.stroke[:, 3] = 0.8
-    return d
+        return load_photo(path, long_side)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command("paint")
@@ -317,14 +294,14 @@ def paint_command(photo: Path, net: str, layer: str, **options) -> None:
 
     recorder, kwargs = _settings(dict(options))
     gif, resume = kwargs.pop("gif"), kwargs.pop("resume")
-    image = _load_photo(photo, kwargs.pop("size"))
+    image = _photo(photo, kwargs.pop("size"))
     try:
         objective = content(load_net(net, weights=kwargs.pop("weights")), layer, image)
     except (ValueError, RuntimeError, ImportError) as exc:
         raise click.ClickException(str(exc).splitlines()[0]) from None
     width = kwargs["width"]
-    start = _drawing_from_photo(image, kwargs.pop("n_paths"),
-                                width if isinstance(width, float) else width[2] / 2,
-                                kwargs["seed"])
+    start = photo_start(image, kwargs.pop("n_paths"),
+                        width=width if isinstance(width, float) else width[2] / 2,
+                        seed=kwargs["seed"])
     _run(recorder, gif, resume, layer=None, objective=objective, drawing=start, colors="free",
          lr_colors=0.02, size=(image.shape[2], image.shape[1]), **kwargs)

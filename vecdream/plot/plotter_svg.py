@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
-from xml.parsers import expat
 
 import numpy as np
 
@@ -24,6 +23,7 @@ from vecdream.drawing import Drawing
 from vecdream.plot.build import drawing_to_plot
 from vecdream.plot.model import Layer, Pen, PenPlot, PenSpec
 from vecdream.plot.units import UNITS_MM, parse_length
+from vecdream.svg.sanitize import SVGError, parse_xml
 
 __all__ = ["plot_to_svg", "read_plotter_svg", "save_plotter_svg", "to_plotter_svg"]
 
@@ -117,11 +117,6 @@ def save_plotter_svg(drawing: Drawing, path: str | os.PathLike,
 
 
 # ---------------------------------------------------------------------------- reading
-def _refuse_entities(*_args: object) -> None:
-    raise ValueError("plotter SVG: expected no DTD entity declarations, got one; "
-                     "re-export the file without a DOCTYPE")
-
-
 def _load_root(source: str | bytes | os.PathLike) -> ET.Element:
     if isinstance(source, bytes) or (isinstance(source, str) and source.lstrip().startswith("<")):
         data = source.encode("utf-8") if isinstance(source, str) else source
@@ -130,16 +125,10 @@ def _load_root(source: str | bytes | os.PathLike) -> ET.Element:
         if p.stat().st_size > _MAX_BYTES:
             raise ValueError(f"plotter SVG: expected at most {_MAX_BYTES} bytes, got {p}")
         data = p.read_bytes()
-    scanner = expat.ParserCreate()  # a first pass refusing entities: no billion laughs
-    scanner.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    scanner.EntityDeclHandler = _refuse_entities
-    scanner.UnparsedEntityDeclHandler = _refuse_entities
-    scanner.ExternalEntityRefHandler = _refuse_entities
-    try:
-        scanner.Parse(data, True)
-        return ET.fromstring(data)
-    except (expat.ExpatError, ET.ParseError) as exc:
-        raise ValueError(f"plotter SVG: expected well-formed XML, got {exc}") from None
+    try:  # the SVG reader's hardened parser: entity declarations are refused
+        return parse_xml(data)
+    except SVGError as exc:
+        raise ValueError(f"plotter SVG: {exc}") from None
 
 
 def _page_mm(root: ET.Element) -> tuple[tuple[float, float], float]:
