@@ -261,6 +261,17 @@ class Drawing:
         )
 
     # ------------------------------------------------------------------ geometry
+    def select(self, keep: Tensor) -> Drawing:
+        """The paths where ``keep`` (``(P,)`` bool) is True, with their contours, in order."""
+        keep_contour = keep[self.contour_path]
+        new_index = torch.cumsum(keep.long(), 0) - 1
+        return Drawing(
+            self.points[keep_contour], self.widths[keep], self.stroke[keep], self.size,
+            fill=self.fill[keep], evenodd=self.evenodd[keep], closed=self.closed[keep_contour],
+            n_segments=self.n_segments[keep_contour],
+            contour_path=new_index[self.contour_path[keep_contour]],
+        )
+
     def scaled(self, factor: float | Sequence[float]) -> Drawing:
         """The same drawing on a canvas ``factor`` times larger (widths scale too)."""
         fx, fy = (factor, factor) if isinstance(factor, (int, float)) else factor

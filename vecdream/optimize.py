@@ -160,19 +160,9 @@ def _finish(drawings: list[Drawing], colors: ColorMode, prune_alpha: float) -> l
         keep = (d.stroke[:, 3] >= prune_alpha) & (d.widths > 0)
         if not bool(keep.all()):
             log.info("pruned %d near-invisible strokes", int((~keep).sum()))
-            d = _select_paths(d, keep)
+            d = d.select(keep)
         out.append(d)
     return out
-
-
-def _select_paths(d: Drawing, keep: Tensor) -> Drawing:
-    contour_keep = keep[d.contour_path]
-    new_index = torch.cumsum(keep.long(), 0) - 1
-    return Drawing(
-        d.points[contour_keep], d.widths[keep], d.stroke[keep], d.size, fill=d.fill[keep],
-        evenodd=d.evenodd[keep], closed=d.closed[contour_keep],
-        n_segments=d.n_segments[contour_keep], contour_path=new_index[d.contour_path[contour_keep]],
-    )
 
 
 def optimize_strokes(

@@ -127,14 +127,10 @@ def crop_drawing(drawing: Drawing, region: tuple[float, float, float, float], *,
                & (hi[:, 1] + grow >= y) & (lo[:, 1] - grow <= y + h))
         keep = torch.zeros(len(drawing), dtype=torch.bool, device=drawing.device)
         keep[drawing.contour_path[hit]] = True
-        keep_c = keep[drawing.contour_path]
-        new_index = torch.cumsum(keep.long(), 0) - 1
-    return Drawing(
-        drawing.points[keep_c] - drawing.points.new_tensor([x, y]), drawing.widths[keep],
-        drawing.stroke[keep], (w, h), fill=drawing.fill[keep], evenodd=drawing.evenodd[keep],
-        closed=drawing.closed[keep_c], n_segments=drawing.n_segments[keep_c],
-        contour_path=new_index[drawing.contour_path[keep_c]],
-    )
+    cropped = drawing.select(keep)
+    cropped.points = cropped.points - drawing.points.new_tensor([x, y])
+    cropped.size = (w, h)
+    return cropped
 
 
 def _pixel_size(canvas: tuple[float, float], size: int | Sequence[int]) -> tuple[int, int]:

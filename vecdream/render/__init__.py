@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from vecdream.drawing import Drawing
-from vecdream.render.raster import render_paths
+from vecdream.render.raster import clamp_passing, render_paths
 
 __all__ = ["render", "render_paths"]
 
@@ -34,12 +34,6 @@ def _pad_segments(points: Tensor, n_points: int) -> Tensor:
     if extra == 0:
         return points
     return torch.cat([points, points[:, -1:].expand(-1, extra, -1)], dim=1)
-
-
-def _clamp(x: Tensor, lo: float, hi: float) -> Tensor:
-    """Clamp whose gradient still flows at the bounds (``torch.clamp`` gives 0 there),
-    so black (0) strokes can learn a colour and zero-width strokes can grow."""
-    return torch.where(x < lo, lo, torch.where(x > hi, hi, x))
 
 
 def _background(background: Sequence[float] | Tensor, n_images: int, like: Tensor) -> Tensor:
@@ -119,9 +113,9 @@ def render(
         sx, sy = out_w * samples / w_units, out_h * samples / h_units
         shifted = d.points - d.points.new_tensor([x0, y0])
         parts["points"].append(_pad_segments(shifted * d.points.new_tensor([sx, sy]), n_points))
-        parts["widths"].append(_clamp(d.widths, 0.0, float("inf")) * (sx * sy) ** 0.5)
-        parts["stroke"].append(_clamp(d.stroke, 0.0, 1.0))
-        parts["fill"].append(_clamp(d.fill, 0.0, 1.0))
+        parts["widths"].append(clamp_passing(d.widths, 0.0, float("inf")) * (sx * sy) ** 0.5)
+        parts["stroke"].append(clamp_passing(d.stroke, 0.0, 1.0))
+        parts["fill"].append(clamp_passing(d.fill, 0.0, 1.0))
         parts["n_segments"].append(d.n_segments)
         parts["closed"].append(d.closed)
         parts["contour_path"].append(d.contour_path + n_before)

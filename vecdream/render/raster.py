@@ -39,6 +39,12 @@ _FAR = 1.0e6
 _EPS = 1.0e-12
 
 
+def clamp_passing(x: Tensor, lo: float, hi: float) -> Tensor:
+    """Clamp whose gradient still flows at the bounds (``torch.clamp`` gives 0 there),
+    so black (0) strokes can learn a colour and zero-width strokes can grow."""
+    return torch.where(x < lo, lo, torch.where(x > hi, hi, x))
+
+
 class _PointSegmentDistance(torch.autograd.Function):
     """Distance from pixel centres to line pieces, with a hand-written backward.
 

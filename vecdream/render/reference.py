@@ -54,16 +54,11 @@ from torch.utils.checkpoint import checkpoint
 from vecdream.drawing import Drawing
 from vecdream.render import _output_size
 from vecdream.render.flatten import bezier_lines
+from vecdream.render.raster import clamp_passing
 
 __all__ = ["render_reference"]
 
 _EPS = 1.0e-12
-
-
-def _clamp(x: Tensor, lo: float, hi: float) -> Tensor:
-    """Clamp to ``[lo, hi]`` with the gradient passing at the bounds, as ``render`` does
-    (``torch.clamp`` gives 0 there; an opaque or black colour could not learn)."""
-    return torch.where(x < lo, lo, torch.where(x > hi, hi, x))
 
 
 def _blocks(n_rows: int, n_cols: int, n_items: int, block: int
@@ -258,8 +253,8 @@ def render_reference(
     # Pixel coordinates, exactly as render() scales them.
     sx, sy = out_w / drawing.size[0], out_h / drawing.size[1]
     points = drawing.points * drawing.points.new_tensor([sx, sy])
-    half_widths = _clamp(drawing.widths, 0.0, math.inf) * (sx * sy) ** 0.5 / 2
-    stroke, fill = _clamp(drawing.stroke, 0.0, 1.0), _clamp(drawing.fill, 0.0, 1.0)
+    half_widths = clamp_passing(drawing.widths, 0.0, math.inf) * (sx * sy) ** 0.5 / 2
+    stroke, fill = clamp_passing(drawing.stroke, 0.0, 1.0), clamp_passing(drawing.fill, 0.0, 1.0)
     lines = bezier_lines(points, drawing.n_segments, tolerance=tolerance, max_length=max_length)
     line_path = drawing.contour_path[lines.contour]
     stroked_piece = ~lines.closing | drawing.closed[lines.contour]
