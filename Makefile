@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dream test bench lint clean
+.PHONY: dream test bench lint clean gallery
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ dream: $(STAMP)
 	$(BIN)/vecdream plot out/dream.svg --page A4 --pen 0.5mm --preview out/dream_plot.png \
 		--estimate
 
+# docs/gallery/ from fixed seeds, offline on CPU (< 15 min on 2 cores).
+gallery: $(STAMP)
+	$(BIN)/python benchmarks/gallery.py --out docs/gallery
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
@@ -26,7 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/render.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check vecdream tests benchmarks
+	$(BIN)/ruff check vecdream tests benchmarks examples
 
 clean:
 	rm -rf $(VENV) out

@@ -119,6 +119,42 @@ def bench(net_name: str, args: argparse.Namespace) -> dict[str, float]:
     return medians
 
 
+def _set_layout(net, fmt: torch.memory_format) -> None:
+    """Put the conv weights in ``fmt`` and mark the net so the loop leaves them there."""
+    for m in net.backbone.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            m.weight.data = m.weight.data.contiguous(memory_format=fmt)
+    net.backbone._vd_nhwc = True
+
+
+def layout_ratio(net_name: str, args: argparse.Namespace) -> str:
+    """The whole step (as optimize_strokes runs it) with contiguous (NCHW) conv weights,
+    what the loop ran before, vs channels-last ones (its default on CPU), alternating
+    step by step on the same drawing; and the largest loss difference between them."""
+    device = torch.device(args.device)
+    now = _clock(device)
+    weights = "imagenet" if net_name == "efficientnet_lite0" else None
+    net = load_net(net_name, weights=weights, device=device)
+    objective = channel(net, LAYERS[net_name], 0)
+    drawing = Drawing.random(args.paths, size=(args.size, args.size), seed=0).to(device)
+    times: dict[str, list[float]] = {"nchw": [], "nhwc": []}
+    losses: dict[str, list[float]] = {"nchw": [], "nhwc": []}
+    for i in range(args.warmup + args.steps):
+        for name, fmt in (("nchw", torch.contiguous_format), ("nhwc", torch.channels_last)):
+            _set_layout(net, fmt)
+            t0 = now()
+            r = optimize_strokes(objective=objective, drawing=drawing, size=args.size, steps=1,
+                                 views=args.views, seed=i, device=device)
+            if i >= args.warmup:
+                times[name].append(now() - t0)
+                losses[name].append(r.history["loss"][0])
+    a, b = statistics.median(times["nchw"]), statistics.median(times["nhwc"])
+    diff = max(abs(x - y) / max(abs(x), 1e-12) for x, y in zip(losses["nchw"], losses["nhwc"],
+                                                                  strict=True))
+    return (f"{net_name}: step {a * 1e3:.0f} ms with NCHW weights -> {b * 1e3:.0f} ms "
+            f"channels-last: **{a / b:.2f}x** (largest relative loss difference {diff:.1e})")
+
+
 def table(net_name: str, m: dict[str, float]) -> str:
     """A markdown table: forward, backward, total ms and % of the step per part."""
     rows = ["| part | forward ms | backward ms | total ms | % of step |",
@@ -166,6 +202,8 @@ def main() -> None:
     p.add_argument("--size", type=int, default=224)
     p.add_argument("--views", type=int, default=8)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--layout", action="store_true",
+                   help="only compare NCHW vs channels-last conv weights (whole steps)")
     args = p.parse_args()
     if args.warmup < 1 or args.steps < 1:
         p.error(f"expected --warmup >= 1 and --steps >= 1, got {args.warmup}, {args.steps}")
@@ -175,6 +213,9 @@ def main() -> None:
           f"'seed' views; median of {args.steps} steps after {args.warmup} warm-up")
     print(f"machine: {machine(args)}\n")
     for name in args.net.split(","):
+        if args.layout:
+            print(layout_ratio(name.strip(), args))
+            continue
         wall, cpu = time.perf_counter(), time.process_time()
         print(table(name.strip(), bench(name.strip(), args)))
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

@@ -42,10 +42,11 @@ def child(args: argparse.Namespace) -> dict:
     import torch
 
     from vecdream import Drawing
+    from vecdream.large import upscale
     from vecdream.nets import load_net
     from vecdream.objectives import channel
     from vecdream.optimize import optimize_strokes
-    from vecdream.upscale import tile_drawing, upscale
+    from vecdream.tiles import tile_drawing
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -4,8 +4,10 @@ The pipeline of the product's multi-scale stage, offline with EfficientNet-Lite0
 
 1. dream ``--paths`` strokes at ``--from`` px (256), already at the physical pen
    width: the width a ``--pen`` draws once the *tiled* canvas is fit on ``--page``;
-2. tile the dream ``--tiles`` (4 x 4) and finetune it at ``--size`` (1024 px), scored
-   in windows of the network's 224 px (:func:`vecdream.upscale.upscale`);
+2. tile the dream ``--tiles`` (4 x 4), scale it to the output canvas of ``--size``
+   units (1024: one meaning everywhere, as ``vecdream dream --size``: the output canvas
+   in SVG user units = PNG pixels) and finetune it there, scored in windows of the
+   network's 224 px (:func:`vecdream.upscale`);
 3. write the plotter SVG for the page (one layer per pen, ordered paths) and its
    preview PNG at the real pen width, and print the plot statistics.
 
@@ -24,13 +26,14 @@ import sys
 from pathlib import Path
 
 from vecdream.export import save_png
+from vecdream.large import upscale
 from vecdream.nets import WeightsUnavailableError, load_net
 from vecdream.objectives import channel
 from vecdream.optimize import optimize_strokes
+from vecdream.pen import pen_width_units
 from vecdream.plot import drawing_to_plot, format_stats, plot_stats, plot_to_svg, preview_png
 from vecdream.plot.units import parse_length
 from vecdream.svg import atomic_write_bytes
-from vecdream.upscale import pen_width_units, upscale
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -41,7 +44,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--from", dest="small", type=int, default=256, help="small canvas px")
     p.add_argument("--steps", type=int, default=60, help="Adam steps of the small dream")
     p.add_argument("--tiles", type=int, default=4, help="k for k x k tiles")
-    p.add_argument("--size", type=int, default=1024, help="finetune size in px (long side)")
+    p.add_argument("--size", type=int, default=1024,
+                   help="output canvas (user units = px), where the finetune runs")
     p.add_argument("--finetune-steps", type=int, default=30, help="Adam steps at --size")
     p.add_argument("--views", type=int, default=4, help="random views (windows) per step")
     p.add_argument("--page", default="A3", help="page: A3, A4, letter, 300x200mm...")
@@ -65,7 +69,10 @@ def main(argv: list[str] | None = None) -> None:
     small = optimize_strokes(objective=objective, n_paths=args.paths, size=args.small,
                              steps=args.steps, views=args.views, width=width, seed=args.seed,
                              device="cpu", progress=True)
-    large = upscale(small.drawing, (k, k), args.size, objective=objective,
+    # The tiled canvas (k * small units) scaled to --size units: the output is what
+    # --size says, rendered and finetuned at one pixel per unit.
+    start = small.drawing.scaled(args.size / (k * args.small))
+    large = upscale(start, (k, k), args.size, objective=objective,
                     steps=args.finetune_steps, views=args.views, pen=args.pen, page=args.page,
                     seed=args.seed, device="cpu", progress=True)
 

@@ -19,6 +19,8 @@ import vecdream.cli_dream as cli_dream
 from vecdream import Drawing
 from vecdream.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from vecdream.cli import main
+from vecdream.cli_common import outputs_for
+from vecdream.cli_run import Recorder
 
 EFF = ["--net", "efficientnet_lite0", "--layer", "blocks.2"]
 TINY = ["--paths", "8", "--size", "32", "--views", "1", "--seed", "0"]
@@ -187,7 +189,7 @@ def test_ctrl_c_stops_after_the_step_and_writes_outputs(tmp_path, monkeypatch):
     seen = _interrupt_at(monkeypatch, step=2, presses=1)
     out = tmp_path / "stopped.svg"
     result = invoke("dream", *EFF, *TINY, "--steps", 50, "--out", out)
-    assert_ok(result)
+    assert result.exit_code == 130, result.output  # 128 + SIGINT, after writing
     assert seen == [1, 2]
     assert "stopping after this step" in result.output
     assert "stopped at step 2" in result.output
@@ -201,14 +203,14 @@ def test_second_ctrl_c_quits_at_once(tmp_path, monkeypatch):
     seen = _interrupt_at(monkeypatch, step=1, presses=2)
     out = tmp_path / "aborted.svg"
     result = invoke("dream", *EFF, *TINY, "--steps", 50, "--out", out)
-    assert result.exit_code == 1 and "Aborted!" in result.output
+    assert result.exit_code == 130 and "aborted: nothing written" in result.output
     assert "Traceback" not in result.output
     assert seen == [1] and not out.exists()
     assert signal.getsignal(signal.SIGINT) == before
 
 
 def test_recorder_on_sigint_sets_stop_then_raises(tmp_path):
-    recorder = cli_dream._Recorder(tmp_path / "x.svg", {})
+    recorder = Recorder(outputs_for(tmp_path / "x.svg"), {})
     recorder.on_sigint(signal.SIGINT, None)
     assert recorder.stop
     with pytest.raises(KeyboardInterrupt):
@@ -225,17 +227,20 @@ def _bad_files(folder):
 ERRORS = [
     # (id, arguments, exit code, fragments of the one Error: line)
     ("unknown-layer", ["dream", "--net", "efficientnet_lite0", "--layer", "nope", *TINY],
-     1, ["unknown layer 'nope'", "blocks.4", "conv_head", "logits"]),
+     2, ["'--layer'", "unknown layer 'nope'", "blocks.4", "conv_head", "logits",
+         "vecdream layers efficientnet_lite0"]),
     ("channel-out-of-range", ["dream", *EFF, "--channel", 5000, *TINY, "--steps", 1],
-     1, ["channel 5000 out of range", "0..39"]),
+     2, ["'--channel'", "channel 5000 out of range", "0..39"]),
     ("missing-weights", ["dream", "--net", "vgg16", *TINY, "--steps", 1],
-     1, ["vgg16 ImageNet weights are not available", "vgg16-397923af.pth", "torch_home",
+     1, ["--net vgg16 needs ImageNet weights", "vgg16-397923af.pth", "--weights PATH",
+         "https://download.pytorch.org/models/vgg16-397923af.pth", "torch_home",
          "efficientnet_lite0"]),
-    ("unknown-net", ["dream", "--net", "alexnet", *TINY], 1, ["alexnet", "vgg16, resnet18"]),
+    ("unknown-net", ["dream", "--net", "alexnet", *TINY], 2,
+     ["'--net'", "alexnet", "vgg16, resnet18"]),
     ("bad-colors", ["dream", *EFF, *TINY, "--colors", "red"], 2, ["'red'", "#000000"]),
-    ("bad-hex", ["dream", *EFF, *TINY, "--colors", "#12345"], 2, ["hex colours"]),
+    ("bad-hex", ["dream", *EFF, *TINY, "--colors", "#12345"], 2, ["'--colors'", "hex colours"]),
     ("bad-width-syntax", ["dream", *EFF, *TINY, "--width", "free:1"], 2, ["free:LO:HI"]),
-    ("bad-width-text", ["dream", *EFF, *TINY, "--width", "thick"], 2, ["'thick'"]),
+    ("bad-width-text", ["dream", *EFF, *TINY, "--width", "thick"], 2, ["'--width'", "'thick'"]),
     ("negative-width", ["dream", *EFF, *TINY, "--width", "-1"], 2, ["positive", "-1"]),
     ("inverted-width", ["dream", *EFF, *TINY, "--width", "free:5:1"], 2, ["free:5:1"]),
     ("negative-paths", ["dream", *EFF, "--paths", "-3"], 2, ["--paths", "-3"]),
@@ -243,13 +248,13 @@ ERRORS = [
     ("non-image-photo", ["paint", "{tmp}/not_an_image.png", "--net", "efficientnet_lite0"],
      2, ["cannot read image", "not_an_image.png"]),
     ("foreign-checkpoint", ["dream", *EFF, *TINY, "--resume", "{tmp}/foreign.ckpt"],
-     1, ["not a vecdream checkpoint"]),
+     2, ["'--resume'", "not a vecdream checkpoint"]),
     pytest.param(
-        ["dream", *EFF, *TINY, "--resume", "{tmp}/garbage.ckpt"], 1, ["cannot read checkpoint"],
+        ["dream", *EFF, *TINY, "--resume", "{tmp}/garbage.ckpt"], 2, ["cannot read checkpoint"],
         id="garbage-checkpoint"),
     pytest.param(
         ["dream", "--net", "resnet18", "--layer", "layer3", *TINY, "--weights",
-         "{tmp}/garbage.pth"], 1, ["garbage.pth"], id="garbage-weights-file"),
+         "{tmp}/garbage.pth"], 2, ["'--weights'", "garbage.pth"], id="garbage-weights-file"),
 ]
 
 

@@ -90,3 +90,59 @@ def test_paint_photo_reads_a_photo_file(tmp_path, capsys):
     module.main([str(photo), *TINY, "--out", str(tmp_path)])
     assert "synthetic" not in capsys.readouterr().out
     _check_outputs(tmp_path / "paint_photo.svg", (48.0, 32.0))  # long side 48, aspect kept
+
+
+def test_seeds_notebook_and_example_run(tmp_path, monkeypatch):
+    """notebooks/seeds.ipynb (tiny settings) and examples/seeds_families.py, end to end."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(ROOT / "notebooks" / "seeds.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[0].source.startswith("SIZE = 128"), "the first code cell must set SIZE"
+    code[0].source = f'SIZE = 32\nN = 2\nOUT = r"{tmp_path / "nb"}"'
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                if o.output_type == "error"]
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "read 2 seeds (1 pdf, 1 svg), skipped 1" in text
+    assert (tmp_path / "nb" / "mosaic_preview.svg").is_file()
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / "seeds_families.py"), "--size", "32", "--out",
+         str(tmp_path / "ex")], capture_output=True, text=True, timeout=120,
+        env=_single_thread_env(), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    _check_outputs(tmp_path / "ex" / "seed_carlson.svg", (32.0, 32.0))
+    assert (tmp_path / "ex" / "contact_sheet.png").is_file()
+
+
+def test_svg_notebook_and_gradient_example_run(tmp_path, monkeypatch):
+    """notebooks/svg.ipynb (styled SVG vs cairosvg, round trip, learned gradient) and
+    examples/gradient_fill.py, end to end at tiny settings."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(ROOT / "notebooks" / "svg.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[0].source.startswith("SIZE = 192"), "the first code cell must set SIZE"
+    code[0].source = f'SIZE = 96\nSTEPS = 10\nOUT = r"{tmp_path / "nb"}"'
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                if o.output_type == "error"]
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    psnr = float(text.split("vs cairosvg at 96 px: ")[1].split(" dB")[0])
+    assert psnr >= 35.0
+    first, last = (float(v) for v in text.split("loss ")[1].split("\n")[0].split(" -> "))
+    assert last < first
+    assert (tmp_path / "nb" / "design.pdf").read_bytes().startswith(b"%PDF")
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / "gradient_fill.py"), "--steps", "20", "--size", "48",
+         "--out", str(tmp_path / "ex")], capture_output=True, text=True, timeout=120,
+        env=_single_thread_env(), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    losses = [float(line.split("loss ")[1]) for line in proc.stdout.splitlines()
+              if line.startswith("step")]
+    assert losses[-1] < losses[0]
+    assert "<linearGradient" in (tmp_path / "ex" / "gradient_fill.svg").read_text()

@@ -161,7 +161,13 @@ def test_unknown_layer_lists_valid_names(untrained: dict[str, FeatureNet]) -> No
     assert info.value.valid == net.layer_names
     message = str(info.value)
     assert "'layer9'" in message and "'resnet18'" in message
-    assert all(name in message for name in RESNET_NAMES)
+    # Issue 7: the message lists the layers worth dreaming, not aliases, pre-ReLU batch
+    # norms or pooled vectors (they still work when asked for), and points to the CLI.
+    listed = message.split("expected one of ")[1].split(" (")[0].split(", ")
+    assert listed == list(net.dream_layers)
+    assert set(listed) == set(RESNET_NAMES) - {"bn1", "avgpool", "fc"}
+    assert "`vecdream layers resnet18`" in message
+    assert net.resolve_layer("bn1") == "bn1"
     assert no_hooks(net)
 
 

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from vecdream import Drawing, render
-from vecdream.render.raster import _PointSegmentDistance
+from vecdream.render.grad import PointSegmentDistance
 
 
 def _filled_drawing(dtype=torch.float64) -> Drawing:
@@ -78,7 +78,7 @@ def test_point_segment_distance_gradcheck():
     b = torch.rand(5, 2, dtype=torch.float64, generator=g, requires_grad=True)
     px = torch.rand(5, 7, dtype=torch.float64, generator=g) * 2 - 0.5
     py = torch.rand(5, 7, dtype=torch.float64, generator=g) * 2 - 0.5
-    assert torch.autograd.gradcheck(_PointSegmentDistance.apply, (a, b, px, py))
+    assert torch.autograd.gradcheck(PointSegmentDistance.apply, (a, b, px, py))
 
 
 @pytest.mark.parametrize("name", ["points", "widths", "stroke", "fill"])

@@ -18,17 +18,13 @@ import torch
 from click.testing import CliRunner
 
 from vecdream import Drawing, render
+from vecdream.large import upscale
 from vecdream.nets import load_net
 from vecdream.objectives import channel
 from vecdream.optimize import StepInfo, optimize_strokes
-from vecdream.upscale import (
-    crop_drawing,
-    pen_width_units,
-    tile_drawing,
-    upscale,
-    window_loss,
-    window_views,
-)
+from vecdream.pen import pen_width_units
+from vecdream.tiles import crop_drawing, tile_drawing
+from vecdream.windows import window_loss, window_views
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +157,7 @@ from torch import nn
 from vecdream import Drawing
 from vecdream.nets import from_module
 from vecdream.objectives import channel
-from vecdream.upscale import upscale
+from vecdream.large import upscale
 torch.set_num_threads(1)
 net = from_module(nn.Sequential(nn.Conv2d(3, 4, 3, stride=2)), name="tiny")
 small = Drawing.random(100, size=(256, 256), seed=0)
@@ -244,4 +240,4 @@ def test_large_plot_example_writes_the_plot(tmp_path):
     plot = (tmp_path / "plot.svg").read_text()
     assert 'width="297mm"' in plot and "inkscape:groupmode" in plot
     assert (tmp_path / "plot_preview.png").is_file()
-    assert Drawing.from_svg(tmp_path / "large.svg").size == (128.0, 128.0)
+    assert Drawing.from_svg(tmp_path / "large.svg").size == (256.0, 256.0)  # --size (issue 7)

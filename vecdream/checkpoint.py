@@ -1,7 +1,9 @@
 """Checkpoints: stop a long dream and resume it exactly where it was.
 
-A checkpoint holds the drawings, the Adam state, the step and the loss history as plain
-tensors and numbers (``torch.load(..., weights_only=True)`` reads it back safely).
+A checkpoint holds the drawings, the Adam state, the step, the loss history, the run's
+options (what was optimized: net, layer, channel or class, sizes, seed...) and the
+animation frames so far, as plain tensors and numbers
+(``torch.load(..., weights_only=True)`` reads it back safely).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ class Checkpoint:
         step: steps done so far.
         optimizer_state: ``torch.optim.Adam.state_dict()``.
         history: loss history so far.
-        options: the run's settings (plain values), e.g. the CLI options.
+        options: the run's settings (plain values), e.g. the CLI options; enough to
+            restart the same optimization.
+        frames: animation frames so far, ``(N, H, W, 3)`` uint8, or None.
     """
 
     drawings: list[Drawing]
@@ -38,6 +42,7 @@ class Checkpoint:
     optimizer_state: dict | None = None
     history: dict[str, list[float]] = field(default_factory=dict)
     options: dict = field(default_factory=dict)
+    frames: torch.Tensor | None = None
 
 
 def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike) -> None:
@@ -50,6 +55,7 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike) -> None:
         "optimizer": checkpoint.optimizer_state,
         "history": checkpoint.history,
         "options": checkpoint.options,
+        "frames": checkpoint.frames,
     }, buffer)
     atomic_write_bytes(path, buffer.getvalue())
 
@@ -74,4 +80,5 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         optimizer_state=state["optimizer"],
         history=state["history"],
         options=state["options"],
+        frames=state.get("frames"),  # absent in checkpoints of older versions
     )

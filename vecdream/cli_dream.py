@@ -1,307 +1,283 @@
 """``vecdream dream`` and ``vecdream paint``: optimization commands of the CLI.
 
-The commands only parse options, build an objective and hand progress, snapshots,
-GIF frames, checkpoints and Ctrl-C to :func:`vecdream.optimize.optimize_strokes` as a
-callback; every algorithm lives in the library.
+The commands parse options, build an objective and hand snapshots, GIF frames,
+checkpoints and Ctrl-C to the library loop as a callback (:mod:`vecdream.cli_run`);
+every algorithm lives in the library.
+
+Sizes: ``--size`` is the output canvas in SVG user units (= PNG pixels): its side for
+``dream``, its long side for ``paint``. With ``--from S --tiles KxK`` the dream runs at
+S px, is tiled and scaled so the tiled canvas's long side is ``--size``, and finetuned
+at that size; the output canvas is what ``--size`` says in every mode.
 """
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
-import numpy as np
 import torch
+from click.core import ParameterSource
 
-from vecdream.atomic import atomic_write_bytes
-from vecdream.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from vecdream.export import save_png
-from vecdream.optimize import Result, StepInfo, optimize_strokes
-from vecdream.photo import load_photo, photo_start
+from vecdream.cli_common import (
+    GRAD_BYTES_PER_PIXEL,
+    Outputs,
+    check_memory,
+    device_option,
+    draw_seed,
+    net_errors,
+    outputs_for,
+)
+from vecdream.cli_options import (
+    DEFAULT_NET,
+    DREAM_LAYER,
+    PAINT_LAYER,
+    apply_style,
+    check_colors,
+    colors_mode,
+    common_options,
+    hygiene_kwargs,
+    parse_tiles,
+    parse_width,
+    style_options,
+)
+from vecdream.cli_resume import load_for_resume, stored_options
+from vecdream.cli_run import GIF_FRAMES, Recorder, run
+from vecdream.optimize import optimize_strokes
 
 __all__ = ["dream_command", "paint_command"]
 
-_GIF_FRAMES = 60
 
+def _nets(net: str, weights: str, device: str) -> list:
+    from vecdream.nets import canonical_net_name, load_net
 
-def _parse_colors(text: str) -> bool | str | list[tuple[float, float, float]]:
-    if text in ("none", "black"):
-        return False
-    if text == "free":
-        return "free"
-    palette = []
-    for item in text.split(","):
-        h = item.strip().lstrip("#")
-        if len(h) != 6 or any(c not in "0123456789abcdefABCDEF" for c in h):
-            raise click.BadParameter(
-                f"expected 'none', 'free' or hex colours like '#000000,#d62728', got {text!r}")
-        palette.append(tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)))
-    return palette
-
-
-def _parse_width(text: str) -> float | tuple[str, float, float]:
+    names = [n.strip() for n in net.split(",") if n.strip()]
     try:
-        if text.startswith("free"):
-            _, lo, hi = text.split(":")
-            width: float | tuple[str, float, float] = ("free", float(lo), float(hi))
-            ok = 0 <= width[1] <= width[2]
-        else:
-            width = float(text)
-            ok = width > 0
-    except ValueError:
-        ok = False
-    if not ok:
-        raise click.BadParameter(
-            f"expected a positive number or 'free:LO:HI' with 0 <= LO <= HI, got {text!r}")
-    return width
+        names = [canonical_net_name(n) for n in names]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--net'") from None
+    with net_errors():
+        return [load_net(n, weights=None if weights == "none" else weights, device=device)
+                for n in names]
 
 
-@dataclass
-class _Recorder:
-    """The CLI's callback: snapshots, GIF frames, checkpoints and graceful Ctrl-C."""
+def _objective(p: dict, size: int):
+    """The objective of ``dream``'s options: a class, a channel, or a whole layer."""
+    from vecdream.objectives import channel, class_logit, layer_norm
 
-    out: Path
-    options: dict
-    snapshot_every: int = 0
-    gif_every: int = 0
-    frames: list[np.ndarray] = field(default_factory=list)
-    losses: list[float] = field(default_factory=list)  # whole run, resumed steps included
-    stop: bool = False
-
-    def __call__(self, info: StepInfo) -> bool:
-        self.losses.append(info.loss)
-        if self.gif_every and (info.step % self.gif_every == 0 or info.step == 1):
-            self.frames.append((info.renders[0].permute(1, 2, 0).clamp(0, 1).cpu().numpy()
-                                * 255).astype(np.uint8))
-        if self.snapshot_every and info.step % self.snapshot_every == 0:
-            snap = self.out.parent / f"{self.out.stem}_snapshots" / f"step_{info.step:05d}.svg"
-            info.drawings[0].detach().save_svg(snap)
-            save_checkpoint(Checkpoint([d.detach() for d in info.drawings], info.step,
-                                       info.optimizer.state_dict(),
-                                       {"loss": list(self.losses)}, self.options),
-                            self.out.with_suffix(".ckpt"))
-        return self.stop
-
-    def on_sigint(self, _signum, _frame) -> None:
-        if self.stop:  # a second Ctrl-C quits at once
-            raise KeyboardInterrupt
-        self.stop = True
-        click.echo("\nstopping after this step (Ctrl-C again to quit now)...", err=True)
-
-    def write_gif(self, path: Path) -> None:
-        import imageio.v3 as iio
-
-        atomic_write_bytes(path, iio.imwrite("<bytes>", self.frames, extension=".gif",
-                                             duration=80, loop=0))
+    nets = _nets(p["net"], p["weights"], p["device"])
+    if p["class_index"] is not None:
+        k = p["class_index"]
+        names = nets[0].categories
+        click.echo(f"class {k}: {names[k] if names else '(no names for this net)'}", err=True)
+        with net_errors():
+            return class_logit(nets, k)
+    if len(nets) > 1:
+        raise click.UsageError("several --net need --class (a class ensemble); "
+                               "--layer/--channel take one net")
+    net, layer, c = nets[0], p["layer"], p["channel"]
+    with net_errors():
+        objective = layer_norm(net, layer) if c is None else channel(net, layer, c)
+        if c is not None:  # a tiny forward pass says how many channels there are
+            s = min(size, net.input_size)
+            with torch.no_grad():
+                shape = net.features(torch.zeros(1, 3, s, s, device=p["device"]), [layer])[layer]
+            if c >= shape.shape[1]:
+                raise click.BadParameter(f"channel {c} out of range: layer {layer!r} of "
+                                         f"{net.name} has channels 0..{shape.shape[1] - 1}",
+                                         param_hint="'--channel'")
+    return objective
 
 
-def _run(recorder: _Recorder, gif: Path | None, resume: Path | None, *,
-         optimize: Callable[..., Result] | None = None, **kwargs) -> Result:
-    """Run ``optimize`` (default optimize_strokes) with Ctrl-C handling; write every output."""
-    if resume is not None:
-        try:
-            ckpt = load_checkpoint(resume)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
-        kwargs.update(drawing=ckpt.drawings, start_step=ckpt.step,
-                      optimizer_state=ckpt.optimizer_state)
-        recorder.losses = list(ckpt.history.get("loss", []))
-        click.echo(f"resuming at step {ckpt.step}", err=True)
-    previous = signal.signal(signal.SIGINT, recorder.on_sigint)
-    try:
-        run = optimize_strokes if optimize is None else optimize
-        result = run(callback=recorder, progress=True, **kwargs)
-    except (ValueError, RuntimeError, ImportError) as exc:
-        raise click.ClickException(str(exc).splitlines()[0]) from None
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    out = recorder.out
-    result.drawing.save_svg(out)
-    save_png(result.drawing, out.with_suffix(".png"))
-    save_checkpoint(Checkpoint(result.drawings, result.steps, result.optimizer_state,
-                               {"loss": recorder.losses}, recorder.options),
-                    out.with_suffix(".ckpt"))
-    if gif is not None and recorder.frames:
-        recorder.write_gif(gif)
-    status = "stopped" if recorder.stop else "done"
-    click.echo(f"{status} at step {result.steps}: wrote {out}, {out.with_suffix('.png')}, "
-               f"{out.with_suffix('.ckpt')}" + (f", {gif}" if gif else ""))
-    return result
-
-
-def _objective(net: str, layer: str | None, channel: int | None, class_index: int | None,
-               weights: str):
-    """Build the objective for ``dream`` from its options (None: use layer/channel)."""
-    if class_index is None:
+def _class_label(p: dict) -> str | None:
+    if p.get("class_index") is None:
         return None
-    from vecdream.nets import load_net
-    from vecdream.objectives import class_logit
+    from torchvision.models import VGG16_Weights
 
-    nets = [load_net(n.strip(), weights=None if weights == "none" else weights)
-            for n in net.split(",")]
-    return class_logit(nets, class_index)
+    return f"{p['class_index']} {VGG16_Weights.IMAGENET1K_V1.meta['categories'][p['class_index']]}"
 
 
-_COMMON = [
-    click.option("--paths", type=click.IntRange(min=1), default=200, show_default=True,
-                 help="Number of strokes."),
-    click.option("--size", type=click.IntRange(min=8), default=224, show_default=True,
-                 help="Canvas and render size in pixels."),
-    click.option("--steps", type=click.IntRange(min=0), default=500, show_default=True),
-    click.option("--views", type=click.IntRange(min=1), default=8, show_default=True,
-                 help="Random views per step."),
-    click.option("--augment", type=click.Choice(["seed", "lucent", "none"]), default="seed",
-                 show_default=True, help="View preset."),
-    click.option("--width", "width", default="1.0", show_default=True,
-                 help="Stroke width, or free:LO:HI to optimize it."),
-    click.option("--lr", "lr_points", type=float, default=1.0, show_default=True,
-                 help="Learning rate of the points (pixels)."),
-    click.option("--weights", default="imagenet", show_default=True,
-                 help="imagenet, none (untrained) or a .pth file."),
-    click.option("--seed", type=int, default=None, help="Random seed (reproducible on CPU)."),
-    click.option("--device", default="auto", show_default=True),
-    click.option("--gif", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                 help="Also write an animation of the optimization."),
-    click.option("--snapshot-every", type=click.IntRange(min=0), default=0,
-                 help="Write an SVG snapshot and a checkpoint every N steps."),
-    click.option("--resume", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                 default=None, help="Continue from a .ckpt file."),
-]
+def _metadata(command: str, p: dict, size: tuple[int, int]) -> dict:
+    keys = {"dream": ("net", "layer", "channel"), "paint": ("net", "layer")}[command]
+    meta = {"command": command, **{k: p[k] for k in keys}, "class": _class_label(p),
+            "seed": p["seed"], "size": f"{size[0]}x{size[1]}", "paths": p["paths"]}
+    if p.get("small_size"):
+        meta.update({"from": p["small_size"], "tiles": "x".join(map(str, p["tiles"]))})
+    if p.get("photo"):
+        meta["photo"] = Path(p["photo"]).name
+    return meta
 
 
-def _common(fn):
-    for option in reversed(_COMMON):
-        fn = option(fn)
-    return fn
+def _loop_kwargs(p: dict) -> dict:
+    """optimize_strokes / upscale keyword arguments shared by both commands."""
+    return {"steps": p["steps"], "views": p["views"], "lr_points": p["lr_points"],
+            "augment": None if p["augment"] == "none" else p["augment"],
+            "width": parse_width(p["width"]), "seed": p["seed"], "device": p["device"]}
 
 
-def _settings(options: dict) -> tuple[_Recorder, dict]:
-    """Split CLI options into the recorder and optimize_strokes keyword arguments."""
-    out = options.pop("out")
-    steps = options["steps"]
-    recorder = _Recorder(out, {k: (str(v) if isinstance(v, Path) else v)
-                               for k, v in options.items()},
-                         snapshot_every=options.pop("snapshot_every"),
-                         gif_every=max(1, steps // _GIF_FRAMES) if options["gif"] else 0)
-    options["width"] = _parse_width(options["width"])
-    options["augment"] = None if options["augment"] == "none" else options["augment"]
-    options["n_paths"] = options.pop("paths")
-    weights = options.pop("weights")
-    options["weights"] = None if weights == "none" else weights
-    return recorder, options
-
-
-def _parse_tiles(_ctx, _param, text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    try:
-        kx, ky = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        kx = ky = 0
-    if kx < 1 or ky < 1:
-        raise click.BadParameter(f"expected KxK such as 4x4 or 4x3, got {text!r}")
-    return kx, ky
-
-
-def _dream_large(recorder: _Recorder, gif: Path | None, resume: Path | None, small_size: int,
-                 tiles: tuple[int, int], finetune_steps: int | None, size: int,
-                 kwargs: dict) -> None:
-    """``--from``: dream at ``small_size`` (written as ``<out>_small.svg``), then tile and
-    finetune at ``size`` (:func:`vecdream.upscale.upscale`) into ``<out>``."""
-    from vecdream.upscale import upscale
-
-    small_out = recorder.out.with_name(recorder.out.stem + "_small.svg")
-    small_rec = _Recorder(small_out, recorder.options, snapshot_every=recorder.snapshot_every)
-    small = _run(small_rec, None, resume, size=small_size, **kwargs)
-    if small_rec.stop:
-        return
-    kwargs.pop("n_paths")
-    kwargs["lr_points"] *= 0.25  # the finetune goes on at the dream's final rate
-    if finetune_steps is not None:
-        kwargs["steps"] = finetune_steps
-    _run(recorder, gif, None, optimize=upscale, drawing=small.drawings, tiles=tiles, size=size,
-         **kwargs)
+def _recorder(outputs: Outputs, p: dict, command: str, metadata: dict, phase: str,
+              gif: bool) -> Recorder:
+    options = stored_options(command, p, phase=phase)
+    return Recorder(outputs, options, metadata, snapshot_every=p["snapshot_every"],
+                    gif_every=max(1, p["steps"] // GIF_FRAMES) if gif else 0)
 
 
 @click.command("dream")
-@click.option("--net", default="vgg16", show_default=True,
-              help="Network, or a comma-separated ensemble with --class.")
-@click.option("--layer", default="conv3_3", show_default=True, help="Layer to excite.")
+@click.option("--net", default=DEFAULT_NET, show_default=True,
+              help="vgg16, resnet18 or efficientnet_lite0 (ImageNet weights offline); a "
+                   "comma-separated ensemble with --class.")
+@click.option("--layer", default=None,
+              help="Layer to excite (default blocks.4, conv3_3 for vgg16, layer3 for "
+                   "resnet18); `vecdream layers NET` lists them.")
 @click.option("--channel", type=click.IntRange(min=0), default=None,
               help="Channel of the layer (default: dream the whole layer).")
 @click.option("--class", "class_index", type=click.IntRange(0, 999), default=None,
-              help="ImageNet class to draw (uses the nets' logits).")
-@click.option("--colors", default="none", show_default=True,
+              help="ImageNet class to draw (the nets' logits); not with --layer/--channel.")
+@click.option("--colors", default="none", show_default=True, callback=check_colors,
               help="none (black), free, or a palette '#000000,#d62728'.")
 @click.option("--from", "small_size", type=click.IntRange(min=8), default=None,
-              help="Dream at this size first, then tile (--tiles) and finetune at --size "
-                   "(at --lr / 4, where the dream ends).")
-@click.option("--tiles", callback=_parse_tiles, default=None,
+              help="Dream at this size first, then tile (--tiles), scale to --size and "
+                   "finetune there (at --lr / 4, where the dream ends).")
+@click.option("--tiles", callback=parse_tiles, default=None,
               help="With --from: tile the small dream KxK (e.g. 4x4) before the finetune.")
 @click.option("--finetune-steps", type=click.IntRange(min=0), default=None,
               help="With --from: steps of the finetune at --size (default --steps).")
-@_common
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("out/dream.svg"), show_default=True, help="Output SVG (+ PNG, .ckpt).")
-def dream_command(net: str, layer: str, channel: int | None, class_index: int | None,
-                  colors: str, small_size: int | None, tiles: tuple[int, int] | None,
-                  finetune_steps: int | None, **options) -> None:
+@click.option("--seeds", "seeds_model", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Also look like these seeds: a model from `vecdream seeds train` (its "
+                   "discriminator's score joins the objective).")
+@click.option("--seeds-weight", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Weight of --seeds next to the network objective.")
+@style_options
+@common_options
+@device_option
+@click.pass_context
+def dream_command(ctx: click.Context, **p) -> None:
     """Optimize strokes to excite a network's channel, layer or class.
 
-    With ``--from 256 --tiles 4x4 --size 1024`` it dreams at 256 px, tiles the result
-    4 x 4 and finetunes it at 1024 px, scored in windows of the network's size.
+    --size is the output canvas (SVG user units = PNG pixels). With
+    --from 256 --tiles 4x4 --size 1024 it dreams at 256 px, tiles the result 4 x 4,
+    scales it to a 1024-unit canvas and finetunes it at 1024 px, scored in windows of
+    the network's size. --out x.svg|x.pdf|x.png writes x.svg (and x.pdf), x.png and
+    x.ckpt; --resume x.ckpt alone goes on with the checkpoint's options.
     """
-    recorder, kwargs = _settings(dict(options))
-    gif, resume = kwargs.pop("gif"), kwargs.pop("resume")
-    try:
-        objective = _objective(net, layer, channel, class_index, options["weights"])
-    except (ValueError, RuntimeError, ImportError) as exc:
-        raise click.ClickException(str(exc).splitlines()[0]) from None
-    kwargs.update(layer=f"{net}:{layer}", channel=channel, objective=objective,
-                  colors=_parse_colors(colors))
-    size = kwargs.pop("size")
-    if small_size is not None:
-        _dream_large(recorder, gif, resume, small_size, tiles or (1, 1), finetune_steps, size,
-                     kwargs)
-    elif tiles is not None or finetune_steps is not None:
+    ckpt = load_for_resume(ctx, "dream", p)
+    if ckpt is None:
+        apply_style(ctx, p)
+    if p["class_index"] is not None and (p["layer"] is not None or p["channel"] is not None):
+        raise click.UsageError("--class draws a class from the logits: drop --layer/--channel "
+                               "(or drop --class to excite a layer)")
+    if p["small_size"] is None and (p["tiles"] is not None or p["finetune_steps"] is not None):
         raise click.UsageError("--tiles and --finetune-steps need --from (the small size)")
+    p["seed"] = draw_seed(p["seed"])
+    net = p["net"].split(",")[0].strip()
+    if p["class_index"] is None and p["layer"] is None:
+        p["layer"] = DREAM_LAYER.get(net.lower().replace("-", "_"), "blocks.4")
+    outputs = outputs_for(p["out"])
+    work = p["small_size"] or p["size"]
+    check_memory(work, work, "--from" if p["small_size"] else "--size",
+                 bytes_per_pixel=GRAD_BYTES_PER_PIXEL, device=p["device"])
+    check_memory(p["size"], p["size"], "--size")
+    objective = _objective(p, work)
+    if p["seeds_model"] is not None:  # --layer ... + --seeds ...: also look like the seeds
+        from vecdream.objectives import discriminator
+
+        try:
+            objective = objective + p["seeds_weight"] * discriminator(p["seeds_model"])
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--seeds'") from None
+    kwargs = {**_loop_kwargs(p), "objective": objective, "layer": None,
+              "colors": colors_mode(p["colors"])}
+    meta = _metadata("dream", p, (p["size"], p["size"]))
+    click.echo(f"seed {p['seed']}", err=True)
+    if p["small_size"] is None:
+        recorder = _recorder(outputs, p, "dream", meta, "single", p["gif"] is not None)
+        if ckpt is not None:
+            recorder.restore(ckpt)
+            kwargs.update(drawing=ckpt.drawings, start_step=ckpt.step,
+                          optimizer_state=ckpt.optimizer_state)
+        run(recorder, optimize_strokes, p["gif"], n_paths=p["paths"], size=p["size"], **kwargs,
+            **hygiene_kwargs(p))
     else:
-        _run(recorder, gif, resume, size=size, **kwargs)
+        _dream_large(p, outputs, ckpt, meta, kwargs)
 
 
-def _photo(path: Path, long_side: int) -> torch.Tensor:
-    try:
-        return load_photo(path, long_side)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+def _dream_large(p: dict, outputs: Outputs, ckpt, meta: dict, kwargs: dict) -> None:
+    """``--from``: dream at ``--from`` px (``<out>_small.*``), tile, scale the tiled canvas
+    to ``--size`` units and finetune it there (:func:`vecdream.large.upscale`)."""
+    from vecdream.large import upscale
+
+    small = Outputs(outputs.sibling("_small.svg"), outputs.sibling("_small.png"))
+    small_meta = {**meta, "size": f"{p['small_size']}x{p['small_size']}", "phase": "small"}
+    rec = _recorder(small, p, "dream", small_meta, "small", False)
+    first = dict(kwargs)
+    if ckpt is not None:
+        rec.restore(ckpt)
+        first.update(drawing=ckpt.drawings, start_step=ckpt.step,
+                     optimizer_state=ckpt.optimizer_state)
+    result = run(rec, optimize_strokes, None, n_paths=p["paths"], size=p["small_size"], **first,
+                 **hygiene_kwargs(p))
+    tiles = p["tiles"] or (1, 1)
+    factor = p["size"] / (max(tiles) * p["small_size"])  # the tiled canvas's long side: --size
+    width = kwargs["width"]
+    kwargs["width"] = (width * factor if isinstance(width, float)
+                       else ("free", width[1] * factor, width[2] * factor))
+    kwargs["lr_points"] *= 0.25  # the finetune goes on at the dream's final rate
+    if p["finetune_steps"] is not None:
+        kwargs["steps"] = p["finetune_steps"]
+    recorder = _recorder(outputs, {**p, "steps": kwargs["steps"]}, "dream", meta, "large",
+                         p["gif"] is not None)  # GIF frames spread over the finetune
+    run(recorder, upscale, p["gif"], drawing=[d.scaled(factor) for d in result.drawings],
+        tiles=tiles, size=p["size"], **kwargs)
 
 
 @click.command("paint")
-@click.argument("photo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--net", default="vgg16", show_default=True, help="Network.")
-@click.option("--layer", default="conv3_3", show_default=True,
-              help="Layer whose activations must match the photo's.")
-@_common
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("out/paint.svg"), show_default=True, help="Output SVG (+ PNG, .ckpt).")
-def paint_command(photo: Path, net: str, layer: str, **options) -> None:
-    """Paint a photo with strokes: match a layer's activations (content loss)."""
-    from vecdream.nets import load_net
-    from vecdream.objectives import content
+@click.argument("photo", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--net", default=DEFAULT_NET, show_default=True, help="Network.")
+@click.option("--layer", default=None,
+              help="Layer whose activations must match the photo's (default blocks.2, "
+                   "conv3_3 for vgg16, layer2 for resnet18).")
+@common_options
+@device_option
+@click.pass_context
+def paint_command(ctx: click.Context, **p) -> None:
+    """Paint a photo with strokes: match a layer's activations (content loss).
 
-    recorder, kwargs = _settings(dict(options))
-    gif, resume = kwargs.pop("gif"), kwargs.pop("resume")
-    image = _photo(photo, kwargs.pop("size"))
+    --size is the long side of the output canvas (the photo's aspect ratio).
+    """
+    from vecdream.objectives import content
+    from vecdream.photo import load_photo, photo_start
+
+    if ctx.get_parameter_source("out") == ParameterSource.DEFAULT:
+        p["out"] = Path("out/paint.svg")
+    ckpt = load_for_resume(ctx, "paint", p)
+    if p["photo"] is None:
+        raise click.UsageError("Missing argument 'PHOTO' (or --resume a paint checkpoint)")
+    p["seed"] = draw_seed(p["seed"])
+    if p["layer"] is None:
+        p["layer"] = PAINT_LAYER.get(p["net"].lower().replace("-", "_"), "blocks.2")
+    outputs = outputs_for(p["out"])
+    check_memory(p["size"], p["size"], "--size", bytes_per_pixel=GRAD_BYTES_PER_PIXEL,
+                 device=p["device"])
     try:
-        objective = content(load_net(net, weights=kwargs.pop("weights")), layer, image)
-    except (ValueError, RuntimeError, ImportError) as exc:
-        raise click.ClickException(str(exc).splitlines()[0]) from None
+        image = load_photo(p["photo"], p["size"])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'PHOTO'") from None
+    (net,) = _nets(p["net"], p["weights"], p["device"])
+    with net_errors():
+        objective = content(net, p["layer"], image)
+    kwargs = _loop_kwargs(p)
+    size = (image.shape[2], image.shape[1])
+    recorder = _recorder(outputs, p, "paint", _metadata("paint", p, size), "single",
+                         p["gif"] is not None)
     width = kwargs["width"]
-    start = photo_start(image, kwargs.pop("n_paths"),
+    start = photo_start(image, p["paths"],
                         width=width if isinstance(width, float) else width[2] / 2,
-                        seed=kwargs["seed"])
-    _run(recorder, gif, resume, layer=None, objective=objective, drawing=start, colors="free",
-         lr_colors=0.02, size=(image.shape[2], image.shape[1]), **kwargs)
+                        seed=p["seed"])
+    if ckpt is not None:
+        recorder.restore(ckpt)
+        start = ckpt.drawings
+        kwargs.update(start_step=ckpt.step, optimizer_state=ckpt.optimizer_state)
+    click.echo(f"seed {p['seed']}", err=True)
+    run(recorder, optimize_strokes, p["gif"], layer=None, objective=objective, drawing=start,
+        colors="free", lr_colors=0.02, size=size, **kwargs)

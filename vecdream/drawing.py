@@ -14,12 +14,21 @@ compound paths (a donut is one path with two contours).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 from torch import Tensor
 
-__all__ = ["Drawing"]
+from vecdream.drawing_fields import (
+    PATH_FIELDS,
+    TABLE_FIELDS,
+    check_field,
+    default_field,
+    is_plain,
+)
+
+__all__ = ["Drawing", "register_file_io"]
 
 _SHAPE_ERROR = "Drawing.{name}: expected shape {expected}, got {actual}"
 
@@ -30,6 +39,32 @@ def _check_shape(name: str, t: Tensor, expected: tuple[int | None, ...]) -> None
     if not ok:
         shown = "(" + ", ".join("*" if e is None else str(e) for e in expected) + ")"
         raise ValueError(_SHAPE_ERROR.format(name=name, expected=shown, actual=tuple(t.shape)))
+
+
+# File formats are a later stage than the data model: vecdream.svg and vecdream.export
+# import Drawing, so Drawing must not import them back (a cycle). They register their
+# functions here when imported and the file methods of Drawing call through this table.
+# ``vecdream/__init__`` imports both, and Python runs it before any vecdream module, so
+# the table is filled whichever module a user imports first.
+_FILE_IO: dict[str, Callable[..., Any]] = {}
+
+
+def register_file_io(**functions: Callable[..., Any]) -> None:
+    """Install the functions behind Drawing's file methods (called by the I/O stages).
+
+    Keys: ``read_svg`` (``source -> Drawing``, behind :meth:`Drawing.from_svg`),
+    ``to_svg``, ``save_svg`` and ``save_pdf`` (``(drawing, ...)``, behind the methods
+    of those names).
+    """
+    _FILE_IO.update(functions)
+
+
+def _file_io(name: str) -> Callable[..., Any]:
+    try:
+        return _FILE_IO[name]
+    except KeyError:
+        raise RuntimeError(f"Drawing: no {name!r} registered; import vecdream first "
+                           "(vecdream.svg and vecdream.export register it)") from None
 
 
 class Drawing:
@@ -47,6 +82,12 @@ class Drawing:
         n_segments: segments used per contour, ``(C,)``; default all ``S``.
         contour_path: the path each contour belongs to, ``(C,)`` non-decreasing;
             default ``arange(C)`` (one contour per path).
+        **features: optional SVG styling, each defaulting to today's behaviour (round
+            caps and joins, solid paint, no groups, no clips): per path ``cap``,
+            ``join``, ``miter_limit``, ``fill_paint``, ``stroke_paint``, ``group``,
+            ``clip``, ``stroke_transform``, and the gradient, group and clip tables
+            (``grad_*``, ``group_*``, ``clip_*``); names, shapes and meaning in
+            :mod:`vecdream.drawing_fields`.
 
     Example:
         >>> d = Drawing.random(10, size=(256, 256), seed=0)
@@ -68,6 +109,7 @@ class Drawing:
         closed: Tensor | None = None,
         n_segments: Tensor | None = None,
         contour_path: Tensor | None = None,
+        **features: Tensor,
     ) -> None:
         if points.dim() != 3 or points.shape[-1] != 2 or (points.shape[1] - 1) % 3 != 0:
             raise ValueError(
@@ -109,6 +151,14 @@ class Drawing:
         self.n_segments = n_segments.to(torch.long)
         self.contour_path = contour_path.to(torch.long)
         self.size = (w, h)
+        unknown = set(features) - set(PATH_FIELDS) - set(TABLE_FIELDS)
+        if unknown:
+            raise TypeError(f"Drawing: unknown keyword(s) {sorted(unknown)}")
+        for name in self._FEATURES:
+            value = features.get(name)
+            if value is None:
+                value = default_field(name, n_paths, points.dtype, device)
+            setattr(self, name, check_field(name, value, n_paths))
 
     # ------------------------------------------------------------------ creation
     @classmethod
@@ -169,54 +219,70 @@ class Drawing:
     @classmethod
     def from_svg(cls, source: str | bytes | object) -> Drawing:
         """Read an SVG file path or SVG text; see :func:`vecdream.svg.read_svg`."""
-        from vecdream.svg import read_svg
+        return _file_io("read_svg")(source)
 
-        return read_svg(source)
+    def to_svg(self, *, min_alpha: float = 0.0, precision: int = 4,
+               metadata: dict | None = None) -> str:
+        """SVG text of the drawing; see :func:`vecdream.svg.drawing_to_svg`."""
+        return _file_io("to_svg")(self, min_alpha=min_alpha, precision=precision,
+                                  metadata=metadata)
 
-    def to_svg(self, *, min_alpha: float = 0.0, precision: int = 4) -> str:
-        """SVG text of the drawing; see :func:`vecdream.svg.write_svg`."""
-        from vecdream.svg import drawing_to_svg
+    def save_svg(self, path: str | object, *, min_alpha: float = 0.0,
+                 metadata: dict | None = None) -> None:
+        """Write the SVG atomically (temp file + rename); ``metadata``: provenance."""
+        _file_io("save_svg")(self, path, min_alpha=min_alpha, metadata=metadata)
 
-        return drawing_to_svg(self, min_alpha=min_alpha, precision=precision)
-
-    def save_svg(self, path: str | object, *, min_alpha: float = 0.0) -> None:
-        """Write the SVG atomically (temp file + rename)."""
-        from vecdream.svg import save_svg
-
-        save_svg(self, path, min_alpha=min_alpha)
+    def save_pdf(self, path: str | object, *, metadata: dict | None = None) -> None:
+        """Write a vector PDF atomically; see :func:`vecdream.export.save_pdf`."""
+        _file_io("save_pdf")(self, path, metadata=metadata)
 
     # ------------------------------------------------------------------ tensors
     _TENSORS = (
         "points", "widths", "stroke", "fill", "evenodd", "closed", "n_segments", "contour_path"
     )
+    _FEATURES = (*PATH_FIELDS, *TABLE_FIELDS)
+    _ALL = (*_TENSORS, *_FEATURES)
 
     def _map(self, fn) -> Drawing:
-        kwargs = {name: fn(getattr(self, name)) for name in self._TENSORS}
+        kwargs = {name: fn(getattr(self, name)) for name in self._ALL}
         return Drawing(
             kwargs.pop("points"), kwargs.pop("widths"), kwargs.pop("stroke"), self.size, **kwargs
         )
 
     def state_dict(self) -> dict[str, object]:
         """Plain tensors and numbers, for ``torch.save`` (loads with ``weights_only=True``)."""
-        state: dict[str, object] = {name: getattr(self, name).detach() for name in self._TENSORS}
+        state: dict[str, object] = {name: getattr(self, name).detach() for name in self._ALL}
         state["size"] = list(self.size)
         return state
 
     @classmethod
     def from_state_dict(cls, state: dict[str, object]) -> Drawing:
-        """Inverse of :meth:`state_dict`."""
+        """Inverse of :meth:`state_dict`; entries of later fields may be missing (older
+        checkpoints) and then take their defaults."""
         try:
             tensors = {name: state[name] for name in cls._TENSORS}
             size = tuple(state["size"])
         except KeyError as missing:
             raise ValueError(f"Drawing.from_state_dict: missing entry {missing}") from None
+        features = {name: state[name] for name in cls._FEATURES if name in state}
         return cls(tensors.pop("points"), tensors.pop("widths"), tensors.pop("stroke"), size,
-                   **tensors)
+                   **tensors, **features)
+
+    @property
+    def is_plain(self) -> bool:
+        """True when every optional field has its default (what the optimizer makes)."""
+        return is_plain(self)
 
     def named_parameters(self) -> dict[str, Tensor]:
-        """The float tensors an optimizer updates, by name: points, widths, stroke, fill."""
-        return {"points": self.points, "widths": self.widths, "stroke": self.stroke,
-                "fill": self.fill}
+        """The float tensors an optimizer updates, by name: points, widths, stroke, fill,
+        and, when the drawing has them, ``grad_geom``, ``grad_stops``, ``grad_transform``
+        (gradient paint) and ``clip_points``."""
+        named = {"points": self.points, "widths": self.widths, "stroke": self.stroke,
+                 "fill": self.fill}
+        for name in ("grad_geom", "grad_stops", "grad_transform", "clip_points"):
+            if getattr(self, name).numel():
+                named[name] = getattr(self, name)
+        return named
 
     def parameters(self) -> list[Tensor]:
         """The float tensors an optimizer updates: ``[points, widths, stroke, fill]``."""
@@ -265,18 +331,24 @@ class Drawing:
         """The paths where ``keep`` (``(P,)`` bool) is True, with their contours, in order."""
         keep_contour = keep[self.contour_path]
         new_index = torch.cumsum(keep.long(), 0) - 1
+        features = {name: getattr(self, name)[keep] for name in PATH_FIELDS}
+        features.update({name: getattr(self, name) for name in TABLE_FIELDS})
         return Drawing(
             self.points[keep_contour], self.widths[keep], self.stroke[keep], self.size,
             fill=self.fill[keep], evenodd=self.evenodd[keep], closed=self.closed[keep_contour],
             n_segments=self.n_segments[keep_contour],
-            contour_path=new_index[self.contour_path[keep_contour]],
+            contour_path=new_index[self.contour_path[keep_contour]], **features,
         )
 
     def scaled(self, factor: float | Sequence[float]) -> Drawing:
         """The same drawing on a canvas ``factor`` times larger (widths scale too)."""
         fx, fy = (factor, factor) if isinstance(factor, (int, float)) else factor
         out = self._map(lambda t: t)
-        out.points = self.points * self.points.new_tensor([fx, fy])
+        scale = self.points.new_tensor([fx, fy])
+        out.points = self.points * scale
         out.widths = self.widths * (abs(fx * fy) ** 0.5)
+        out.clip_points = self.clip_points * scale
+        # gradient space -> user space, then scaled: rows of the affine scale.
+        out.grad_transform = self.grad_transform * scale.to(self.grad_transform.dtype)[:, None]
         out.size = (self.size[0] * abs(fx), self.size[1] * abs(fy))
         return out

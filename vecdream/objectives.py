@@ -26,6 +26,7 @@ from vecdream.render.flatten import bernstein
 __all__ = [
     "DreamContext", "Objective", "channel", "neuron", "layer_norm", "class_logit", "ensemble",
     "content", "style", "diversity", "ink_length", "width_l1", "palette", "grayscale",
+    "bending", "discriminator",
 ]
 
 # (net, layer, source): source "views" = augmented views, "render" = the plain renders.
@@ -262,6 +263,8 @@ def diversity(net, layer: str) -> Objective:
 
 def _contour_lengths(d: Drawing, samples: int = 8) -> Tensor:
     """Approximate length of every contour's used segments, ``(C,)``."""
+    if d.points.shape[1] < 4:  # no segment at all (an empty SVG: points (0, 1, 2))
+        return d.points.sum(dim=(1, 2)) * 0
     t = torch.linspace(0, 1, samples + 1, device=d.device, dtype=d.points.dtype)
     ctrl = d.points.unfold(1, 4, 3).permute(0, 1, 3, 2)  # (C, S, 4, 2)
     curve = torch.einsum("tk,cskd->cstd", bernstein(t), ctrl)
@@ -282,8 +285,10 @@ def ink_length() -> Objective:
 
 def width_l1() -> Objective:
     """Mean stroke width in user units: thin lines unless width pays off."""
-    return Objective(lambda ctx: torch.cat([d.widths for d in ctx.drawings]).abs().mean(),
-                     "width_l1")
+    def fn(ctx: DreamContext) -> Tensor:
+        widths = torch.cat([d.widths for d in ctx.drawings])
+        return widths.abs().sum() / max(widths.numel(), 1)  # 0, not NaN, with no strokes
+    return Objective(fn, "width_l1")
 
 
 def palette(colors: Sequence[Sequence[float]] | Tensor) -> Objective:
@@ -305,3 +310,48 @@ def grayscale() -> Objective:
         rgb = torch.cat([d.stroke[:, :3] for d in ctx.drawings])
         return (rgb - rgb.mean(dim=1, keepdim=True)).pow(2).mean()
     return Objective(fn, "grayscale")
+
+
+def _turning(d: Drawing, samples: int = 8) -> tuple[Tensor, Tensor]:
+    """``1 - cos`` of the turning angle between successive chords of every contour's
+    sampled curve ``(C, S * samples - 1)``, and the mask of those inside used segments."""
+    t = torch.linspace(0, 1, samples + 1, device=d.device, dtype=d.points.dtype)[:-1]
+    ctrl = d.points.unfold(1, 4, 3).permute(0, 1, 3, 2)  # (C, S, 4, 2)
+    curve = torch.einsum("tk,cskd->cstd", bernstein(t), ctrl).flatten(1, 2)  # (C, S*T, 2)
+    curve = torch.cat([curve, d.points[:, -1:]], dim=1)
+    chords = curve[:, 1:] - curve[:, :-1]  # (C, S*T, 2)
+    a, b = chords[:, :-1], chords[:, 1:]
+    # eps keeps the gradient finite where a chord has zero length (a collapsed stroke)
+    cos = (a * b).sum(-1) / (a.norm(dim=-1) * b.norm(dim=-1) + 1e-6)
+    seg = torch.arange(1, chords.shape[1], device=d.device) // samples  # segment of b
+    used = seg[None] < d.n_segments[:, None]
+    return 1 - cos, used
+
+
+def bending() -> Objective:
+    """Bending energy: mean over strokes of the summed ``1 - cos(turn)`` along each stroke
+    (8 samples per segment). Straight strokes score 0, an arc of total turn ``θ`` about
+    ``θ² / 48``, a loop or a cusp far more: it unties the knots of a random start."""
+    def fn(ctx: DreamContext) -> Tensor:
+        terms = []
+        for d in ctx.drawings:
+            if d.points.shape[1] < 4 or d.points.shape[0] == 0:
+                terms.append(d.points.sum() * 0)
+                continue
+            energy, used = _turning(d)
+            terms.append((energy * used).sum(1).mean())
+        return torch.stack(terms).mean()
+    return Objective(fn, "bending")
+
+
+def discriminator(checkpoint, *, source: str = "render") -> Objective:
+    """Look like the designer's seeds: ``softplus(-D(x))`` for a trained seed
+    discriminator ``D`` (a file from ``vecdream seeds train`` or ``train_discriminator``,
+    or the module), on the plain renders (``source="render"``) or the views."""
+    from vecdream.nets.seed_discriminator import seed_loss  # lazy: loads only when used
+
+    if source not in ("render", "views"):
+        raise ValueError(f"discriminator: source must be 'render' or 'views', got {source!r}")
+    loss, name = seed_loss(checkpoint)
+    return Objective(lambda ctx: loss(ctx.renders if source == "render" else ctx.views),
+                     f"discriminator({name})")

@@ -1,168 +1,54 @@
-"""The optimization loop: Adam on stroke parameters through render → views → objective.
+"""Dream from scratch: :func:`optimize_strokes`, Adam on strokes scored on the whole canvas.
 
-The loop is pure: it returns a :class:`Result`; snapshots, GIF frames, progress bars
-and Ctrl-C handling are callbacks supplied by the caller (the CLI).
+The loop itself (:func:`~vecdream.loop.run_loop`) is pure and shared with
+:func:`vecdream.upscale`: it returns a :class:`Result`; snapshots, GIF frames, progress
+bars and Ctrl-C handling are callbacks supplied by the caller (the CLI).
 """
 
 from __future__ import annotations
 
-import logging
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import torch
 from torch import Tensor
 
 from vecdream.augment import make_views, sample_views
 from vecdream.drawing import Drawing
-from vecdream.objectives import DreamContext, Objective, channel, layer_norm, palette
+from vecdream.hygiene import Hygiene
+from vecdream.init import initial_drawing
+from vecdream.loop import (
+    ColorMode,
+    Result,
+    StepInfo,
+    ViewFn,
+    WidthMode,
+    check_modes,
+    make_generator,
+    resolve_device,
+    resolve_objective,
+    run_loop,
+)
+from vecdream.objectives import Objective, bending, ink_length, palette
+from vecdream.pen import set_pen_width
 from vecdream.render import render
 
+# Result, StepInfo, ViewFn, make_generator, resolve_objective and run_loop live in
+# vecdream.loop; they stay importable from here, where they were first.
 __all__ = [
     "Result", "StepInfo", "ViewFn", "full_canvas_views", "make_generator", "optimize_strokes",
     "resolve_objective", "run_loop",
 ]
 
-log = logging.getLogger(__name__)
-
-ColorMode = bool | str | Sequence[Sequence[float]]
-WidthMode = float | tuple[str, float, float]
-ViewFn = Callable[[list[Drawing]], tuple[Tensor, Tensor]]
-"""What one step scores: ``drawings -> (views (B*V, 3, h, w), renders (B, 3, H, W))``."""
-
-
-@dataclass
-class Result:
-    """What an optimization returns.
-
-    Attributes:
-        drawing: the (first) optimized drawing, detached.
-        drawings: all optimized drawings (a batch when ``batch > 1``).
-        history: per-step values: ``"loss"`` and one list per named term.
-        steps: steps actually run (fewer than asked when a callback stopped the run).
-        objective: the objective that was minimized.
-    """
-
-    drawing: Drawing
-    drawings: list[Drawing]
-    history: dict[str, list[float]] = field(default_factory=dict)
-    steps: int = 0
-    objective: Objective | None = None
-    optimizer_state: dict | None = None
-
-
-@dataclass
-class StepInfo:
-    """Handed to the callback after every step; return True from it to stop.
-
-    ``renders`` is ``(B, 3, H, W)``; ``optimizer`` lets a callback checkpoint the run.
-    """
-
-    step: int
-    steps: int
-    loss: float
-    drawings: list[Drawing]
-    renders: Tensor
-    optimizer: torch.optim.Optimizer
-
-
-def _device(device: str | torch.device) -> torch.device:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
-
-
-def resolve_objective(layer: str | None, channel_index: int | None, objective: Objective | None,
-                      *, weights: str | None = "imagenet", device: torch.device | None = None
-                      ) -> tuple[Objective, int]:
-    """Objective and the views' crop size from either ``objective`` or a layer spec.
-
-    ``layer="vgg16:conv3_3"`` with ``channel_index=None`` is a deep dream of the layer.
-    Returns the objective and the input size of the (first) network.
-    """
-    from vecdream.nets import load_net, parse_layer_spec
-
-    if objective is not None:
-        nets = [n for n, _, _ in objective.needs]
-        return objective, min((getattr(n, "input_size", 224) for n in nets), default=224)
-    if layer is None:
-        raise ValueError("optimize_strokes: expected a layer such as 'vgg16:conv3_3' or an "
-                         "objective, got neither")
-    net_name, layer_name = parse_layer_spec(layer)
-    net = load_net(net_name, weights=weights, device=device)
-    if channel_index is None:
-        return layer_norm(net, layer_name), net.input_size
-    return channel(net, layer_name, channel_index), net.input_size
-
 
 def _initial_drawings(drawing: Drawing | Sequence[Drawing] | None, batch: int, n_paths: int,
                       size: tuple[int, int], width: WidthMode, colors: ColorMode,
-                      generator: torch.Generator) -> list[Drawing]:
+                      generator: torch.Generator, init: str = "smooth") -> list[Drawing]:
     if drawing is not None:
         drawings = [drawing] if isinstance(drawing, Drawing) else list(drawing)
         return [d.detach().clone() for d in drawings]
     w0 = width if isinstance(width, (int, float)) else (width[1] + width[2]) / 2
-    return [Drawing.random(n_paths, size=size, width=w0, colors=colors is not False,
-                           generator=generator) for _ in range(batch)]
-
-
-def _param_groups(drawings: list[Drawing], colors: ColorMode, width: WidthMode,
-                  lr_points: float, lr_colors: float, lr_widths: float) -> list[dict]:
-    groups = [{"params": [d.points for d in drawings], "lr": lr_points, "name": "points"}]
-    if colors is not False:
-        groups.append({"params": [d.stroke for d in drawings], "lr": lr_colors, "name": "stroke"})
-    if not isinstance(width, (int, float)):
-        groups.append({"params": [d.widths for d in drawings], "lr": lr_widths, "name": "widths"})
-    for g in groups:
-        for t in g["params"]:
-            t.requires_grad_(True)
-    return groups
-
-
-def _check_modes(colors: ColorMode, width: WidthMode, steps: int, views: int,
-                 pen: str | float | None = None) -> None:
-    if not (colors is False or colors == "free" or not isinstance(colors, (str, bool))):
-        raise ValueError(f"colors: expected False, 'free' or a palette list, got {colors!r}")
-    if isinstance(width, (int, float)):
-        if not (width > 0 and math.isfinite(width)):
-            raise ValueError(f"width: expected a positive number, got {width!r}")
-    elif not (len(width) == 3 and width[0] == "free" and 0 <= width[1] <= width[2]):
-        raise ValueError(f"width: expected a number or ('free', lo, hi), got {width!r}")
-    if pen is not None and not isinstance(width, (int, float)):
-        raise ValueError(f"pen: expected a fixed width with pen={pen!r} (the pen fixes it), "
-                         f"got width={width!r}; drop one of width or pen")
-    if steps < 0 or views < 1:
-        raise ValueError(f"expected steps >= 0 and views >= 1, got steps={steps}, views={views}")
-
-
-@torch.no_grad()
-def _project(drawings: list[Drawing], width: WidthMode) -> None:
-    """Keep parameters valid after each step: points near the canvas, colours in [0, 1]."""
-    for d in drawings:
-        margin = 0.1 * max(d.size)
-        d.points[..., 0].clamp_(-margin, d.size[0] + margin)
-        d.points[..., 1].clamp_(-margin, d.size[1] + margin)
-        d.stroke.clamp_(0, 1)
-        if not isinstance(width, (int, float)):
-            d.widths.clamp_(width[1], width[2])
-
-
-@torch.no_grad()
-def _finish(drawings: list[Drawing], colors: ColorMode, prune_alpha: float) -> list[Drawing]:
-    """Snap palette colours and drop strokes that ended near-invisible."""
-    out = []
-    for d in drawings:
-        d = d.detach().clone()
-        if colors not in (False, "free"):
-            pal = torch.as_tensor(colors, dtype=d.stroke.dtype, device=d.device)
-            d.stroke[:, :3] = pal[torch.cdist(d.stroke[:, :3], pal).argmin(dim=1)]
-        keep = (d.stroke[:, 3] >= prune_alpha) & (d.widths > 0)
-        if not bool(keep.all()):
-            log.info("pruned %d near-invisible strokes", int((~keep).sum()))
-            d = d.select(keep)
-        out.append(d)
-    return out
+    return [initial_drawing(init, n_paths, size, w0, colors is not False, generator)
+            for _ in range(batch)]
 
 
 def optimize_strokes(
@@ -193,6 +79,11 @@ def optimize_strokes(
     optimizer_state: dict | None = None,
     pen: str | float | None = None,
     page: str | tuple[float, float] = "A4",
+    init: str = "smooth",
+    bend: float = 0.0,
+    ink: float = 0.0,
+    prune_every: int = 0,
+    min_length: float = 0.0,
 ) -> Result:
     """Optimize strokes so the rendered drawing minimizes an objective.
 
@@ -200,7 +91,7 @@ def optimize_strokes(
         layer: ``"net:layer"`` to excite when no ``objective`` is given.
         channel: channel of ``layer`` to excite; None dreams the whole layer.
         objective: any :class:`~vecdream.objectives.Objective` (overrides ``layer``).
-        drawing: starting drawing(s); default ``batch`` random-walk drawings.
+        drawing: starting drawing(s); default ``batch`` random ones (see ``init``).
         n_paths: strokes of a random start.
         size: canvas and render size in pixels, ``int`` or ``(W, H)``.
         steps: Adam steps.
@@ -223,41 +114,47 @@ def optimize_strokes(
         optimizer_state: Adam state from a previous :class:`Result`, to resume exactly.
         pen: physical pen width (``"0.5mm"``, ``"0.02in"``, a number of mm): every
             stroke gets the width this pen draws once the canvas is fit on ``page``
-            (:func:`vecdream.upscale.pen_width_units`), fixed, so the render is the
+            (:func:`vecdream.pen.pen_width_units`), fixed, so the render is the
             plot preview. Needs a fixed ``width`` (a free one raises ``ValueError``).
         page: the page of ``pen`` (``"A4"``, ``"A3"``, ``(w_mm, h_mm)``...).
+        init: random start, ``"smooth"`` (short arcs, :func:`vecdream.init.smooth_strokes`;
+            higher activation than random walks on 3 of 4 held-out channels, see
+            BENCHMARKS.md) or ``"walk"`` (the seed project's random walks).
+        bend: weight of the :func:`~vecdream.objectives.bending` regularizer.
+        ink: weight of the :func:`~vecdream.objectives.ink_length` regularizer.
+        prune_every: every this many steps (in the first half of the run) re-seed strokes that
+            do not help the objective (:class:`vecdream.hygiene.Hygiene`); 0: never.
+        min_length: with ``prune_every``, also re-seed strokes shorter than this
+            (user units).
 
     Returns:
         :class:`Result` with the optimized drawing(s) and the loss history.
     """
-    _check_modes(colors, width, steps, views, pen)
-    dev = _device(device)
+    check_modes(colors, width, steps, views, pen)
+    dev = resolve_device(device)
     objective, crop = resolve_objective(layer, channel, objective, weights=weights, device=dev)
     if colors not in (False, "free"):
         objective = objective + palette(colors)
+    if bend:
+        objective = objective + bend * bending()
+    if ink:
+        objective = objective + ink * ink_length()
     wh = (size, size) if isinstance(size, int) else tuple(size)
     generator = make_generator(seed)
     drawings = [d.to(dev) for d in _initial_drawings(
-        drawing, batch, n_paths, wh, width, colors, generator)]
+        drawing, batch, n_paths, wh, width, colors, generator, init)]
     if pen is not None:
-        from vecdream.upscale import set_pen_width
-
         width = set_pen_width(drawings, pen, page)
     view_fn = full_canvas_views(make_views(augment, min(crop, *wh)), views, wh)
-    return run_loop(drawings, objective, view_fn, generator, dev, width=width, colors=colors,
+    # The views get their own generator: a resumed run (no random start drawn) must
+    # draw the same views as the uninterrupted one.
+    return run_loop(drawings, objective, view_fn, make_generator(seed), dev, width=width,
+                    colors=colors,
                     steps=steps, lrs=(lr_points, lr_colors, lr_widths), milestones=milestones,
                     prune_alpha=prune_alpha, callback=callback, progress=progress,
-                    start_step=start_step, optimizer_state=optimizer_state)
-
-
-def make_generator(seed: int | None) -> torch.Generator:
-    """A CPU generator seeded with ``seed``, or from OS entropy when None."""
-    generator = torch.Generator()
-    if seed is None:
-        generator.seed()
-    else:
-        generator.manual_seed(seed)
-    return generator
+                    start_step=start_step, optimizer_state=optimizer_state,
+                    hygiene=Hygiene(every=prune_every, min_length=min_length)
+                    if prune_every else None)
 
 
 def full_canvas_views(view_maker: Callable[[Tensor], Tensor], views: int,
@@ -269,71 +166,3 @@ def full_canvas_views(view_maker: Callable[[Tensor], Tensor], views: int,
         return sample_views(renders, view_maker, views), renders
     return view_fn
 
-
-def run_loop(drawings: list[Drawing], objective: Objective, view_fn: ViewFn,
-             generator: torch.Generator, dev: torch.device, *, width: WidthMode,
-             colors: ColorMode, steps: int, lrs: tuple[float, float, float],
-             milestones: Sequence[float], prune_alpha: float,
-             callback: Callable[[StepInfo], bool | None] | None = None,
-             progress: bool = False, start_step: int = 0, optimizer_state: dict | None = None,
-             desc: str = "dream") -> Result:
-    """The Adam loop shared by :func:`optimize_strokes` and :func:`vecdream.upscale`.
-
-    ``view_fn`` decides what a step scores (the whole render, or windows of a large
-    canvas); ``lrs`` are the (points, colours, widths) learning rates in user units.
-    Views draw from torch's global RNG (kornia takes no generator): it is seeded from
-    ``generator`` inside a fork, so the caller's RNG state is untouched.
-    """
-    if isinstance(width, tuple):
-        for d in drawings:
-            d.widths.clamp_(width[1], width[2])
-    groups = _param_groups(drawings, colors, width, *lrs)
-    optimizer = torch.optim.Adam(groups)
-    if optimizer_state is not None:
-        optimizer.load_state_dict(optimizer_state)
-    base_lrs = [g["lr"] for g in groups]
-    history: dict[str, list[float]] = {"loss": []}
-    bar = _progress_bar(steps, start_step, desc) if progress else None
-    step = start_step
-    try:
-        with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):
-            torch.manual_seed(
-                int(torch.randint(0, 2**62, (1,), generator=generator)) + start_step)
-            for step in range(start_step + 1, steps + 1):
-                halvings = sum(step > m * steps for m in milestones)
-                for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
-                    group["lr"] = lr * 0.5**halvings
-                loss, renders = _step(drawings, objective, optimizer, view_fn)
-                _project(drawings, width)
-                history["loss"].append(loss)
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(loss=f"{loss:.4g}")
-                if callback is not None and callback(
-                        StepInfo(step, steps, loss, drawings, renders, optimizer)):
-                    break
-    finally:  # an error mid-run must not leave a half-drawn bar under its message
-        if bar is not None:
-            bar.close()
-    final = _finish(drawings, colors, prune_alpha)
-    return Result(final[0], final, history, step, objective, optimizer.state_dict())
-
-
-def _progress_bar(steps: int, start_step: int, desc: str):
-    from tqdm.auto import tqdm
-
-    return tqdm(total=steps, initial=start_step, desc=desc, unit="step")
-
-
-def _step(drawings: list[Drawing], objective: Objective, optimizer: torch.optim.Optimizer,
-          view_fn: ViewFn) -> tuple[float, Tensor]:
-    """One Adam step: render → views → objective → backward → update.
-
-    Returns the loss and the renders ``(B, 3, H, W)`` it was computed on."""
-    optimizer.zero_grad(set_to_none=True)
-    views, renders = view_fn(drawings)
-    ctx = DreamContext(views, renders, drawings, objective.needs)
-    loss = objective(ctx)
-    loss.backward()
-    optimizer.step()
-    return loss.item(), renders.detach()

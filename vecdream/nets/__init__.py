@@ -27,6 +27,7 @@ from vecdream.nets.core import (
 from vecdream.nets.weights import WeightsUnavailableError, hub_checkpoint_path
 from vecdream.nets.zoo import (
     NET_NAMES,
+    canonical_net_name,
     efficientnet_lite0,
     load_net,
     parse_layer_spec,
@@ -41,6 +42,7 @@ __all__ = [
     "FeatureNet",
     "UnknownLayerError",
     "WeightsUnavailableError",
+    "canonical_net_name",
     "capture",
     "efficientnet_lite0",
     "from_module",

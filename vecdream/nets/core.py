@@ -27,13 +27,24 @@ IMAGENET_STD: tuple[float, float, float] = (0.229, 0.224, 0.225)
 
 
 class UnknownLayerError(ValueError):
-    """A layer name the network does not have; the message lists the valid names."""
+    """A layer name the network does not have; the message lists the layers to dream.
 
-    def __init__(self, layer: str, net: str, valid: Sequence[str]) -> None:
+    Attributes:
+        layer, net: what was asked.
+        valid: every name the net accepts (``FeatureNet.layer_names``).
+        listed: the names the message shows (``FeatureNet.dream_layers``): ``valid``
+            minus aliases and layers not worth dreaming (batch norms before their
+            activation, global pools, the classifier under its ``logits`` alias).
+    """
+
+    def __init__(self, layer: str, net: str, valid: Sequence[str],
+                 listed: Sequence[str] | None = None, hint: str | None = None) -> None:
         self.layer, self.net, self.valid = layer, net, tuple(valid)
+        self.listed = tuple(listed) if listed is not None else self.valid
+        hint = hint or "any submodule path of `net.backbone` works too"
         super().__init__(
             f"unknown layer {layer!r} for net {net!r}: expected one of "
-            f"{', '.join(self.valid)} (any submodule path of `net.backbone` works too)"
+            f"{', '.join(self.listed)} ({hint})"
         )
 
 
@@ -115,6 +126,10 @@ class FeatureNet(nn.Module):
         n_classes: number of logits, or None when unknown.
         mean, std: per-channel normalization of [0, 1] RGB images.
         categories: class names in logit order, when known.
+        hidden: layer names that work but are not listed in ``dream_layers`` (aliases,
+            pre-activation batch norms, pooled vectors): a listing shows what is worth
+            dreaming.
+        layers_hint: where an unknown-layer message sends the reader for the full list.
 
     Shape:
         - images: ``(B, 3, H, W)``, RGB in [0, 1].
@@ -140,6 +155,8 @@ class FeatureNet(nn.Module):
         mean: Sequence[float] = IMAGENET_MEAN,
         std: Sequence[float] = IMAGENET_STD,
         categories: Sequence[str] | None = None,
+        hidden: Sequence[str] = (),
+        layers_hint: str | None = None,
     ) -> None:
         super().__init__()
         if len(mean) != 3 or len(std) != 3:
@@ -151,6 +168,8 @@ class FeatureNet(nn.Module):
         self.name = name
         self._paths = dict(layers)
         self.layer_names: tuple[str, ...] = tuple(self._paths)
+        self.dream_layers: tuple[str, ...] = tuple(n for n in self._paths if n not in hidden)
+        self.layers_hint = layers_hint
         self.input_size = int(input_size)
         self.n_classes = n_classes
         self.categories = tuple(categories) if categories is not None else None
@@ -175,7 +194,8 @@ class FeatureNet(nn.Module):
             return self._paths[layer]
         if layer and layer in dict(self.backbone.named_modules()):
             return layer
-        raise UnknownLayerError(layer, self.name, self.layer_names)
+        raise UnknownLayerError(layer, self.name, self.layer_names, self.dream_layers,
+                                self.layers_hint)
 
     def normalize(self, images: Tensor) -> Tensor:
         """Map [0, 1] RGB ``(B, 3, H, W)`` to the network's input statistics."""

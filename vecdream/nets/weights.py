@@ -40,7 +40,18 @@ _CONNECT_TIMEOUT_S = 3.0
 
 
 class WeightsUnavailableError(RuntimeError):
-    """Pretrained weights could not be found locally nor downloaded."""
+    """Pretrained weights could not be found locally nor downloaded.
+
+    Attributes:
+        net: the network name, when known.
+        url: where the weights download from, when known.
+        path: where the file was looked for.
+    """
+
+    def __init__(self, message: str, *, net: str | None = None, url: str | None = None,
+                 path: Path | None = None) -> None:
+        super().__init__(message)
+        self.net, self.url, self.path = net, url, path
 
 
 def hub_checkpoint_path(url: str) -> Path:
@@ -58,7 +69,8 @@ def load_file(path: str | os.PathLike) -> dict[str, Tensor]:
     if not path.is_file():
         raise WeightsUnavailableError(
             f"expected a weights file at {path}, got no such file; "
-            "check the path or pass weights=None for an untrained net"
+            "check the path or pass weights=None for an untrained net",
+            path=path,
         )
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
@@ -106,7 +118,8 @@ def _unavailable(net: str, url: str, reason: str) -> WeightsUnavailableError:
         f"{net} ImageNet weights are not available ({reason}): expected the file "
         f"{target.name} at {target}; on a machine with internet download {url}, copy it "
         f"to that path (or pass weights='/path/to/{target.name}'); weights=None gives an "
-        "untrained net, and 'efficientnet_lite0' has ImageNet weights offline"
+        "untrained net, and 'efficientnet_lite0' has ImageNet weights offline",
+        net=net, url=url, path=target,
     )
 
 

@@ -21,7 +21,8 @@ from vecdream.nets.weights import (
     torchvision_state_dict,
 )
 
-__all__ = ["NET_NAMES", "efficientnet_lite0", "load_net", "parse_layer_spec", "resnet18", "vgg16"]
+__all__ = ["NET_NAMES", "canonical_net_name", "efficientnet_lite0", "load_net", "parse_layer_spec",
+           "resnet18", "vgg16"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,12 @@ def _imagenet_categories() -> tuple[str, ...]:
     from torchvision.models import VGG16_Weights
 
     return tuple(VGG16_Weights.IMAGENET1K_V1.meta["categories"])
+
+
+def _hint(name: str) -> str:
+    # Unknown-layer messages list only layers worth dreaming; the CLI shows them all
+    # with channel counts and sizes.
+    return f"`vecdream layers {name}` lists them with channel counts"
 
 
 def _check_weights(weights: WeightsSpec) -> None:
@@ -103,7 +110,8 @@ def vgg16(weights: WeightsSpec = "imagenet", *, download: bool = True) -> Featur
         layers[name] = f"classifier.{index}"
     layers["logits"] = layers["fc8"]
     return FeatureNet(
-        model, name="vgg16", layers=layers, n_classes=1000, categories=_imagenet_categories()
+        model, name="vgg16", layers=layers, n_classes=1000, categories=_imagenet_categories(),
+        hidden=("avgpool", "fc8"), layers_hint=_hint("vgg16"),
     )
 
 
@@ -139,7 +147,8 @@ def resnet18(weights: WeightsSpec = "imagenet", *, download: bool = True) -> Fea
     )
     layers["logits"] = "fc"
     return FeatureNet(
-        model, name="resnet18", layers=layers, n_classes=1000, categories=_imagenet_categories()
+        model, name="resnet18", layers=layers, n_classes=1000, categories=_imagenet_categories(),
+        hidden=("bn1", "avgpool", "fc"), layers_hint=_hint("resnet18"),
     )
 
 
@@ -198,6 +207,8 @@ def efficientnet_lite0(weights: WeightsSpec = "imagenet") -> FeatureNet:
         mean=cfg["mean"],
         std=cfg["std"],
         categories=_imagenet_categories(),
+        hidden=("bn1", "bn2", "global_pool", "classifier"),
+        layers_hint=_hint("efficientnet_lite0"),
     )
 
 
@@ -211,6 +222,18 @@ _BUILDERS: dict[str, Callable[..., FeatureNet]] = {
     "efficientnetlite0": efficientnet_lite0,
     "effnetlite0": efficientnet_lite0,
 }
+
+
+def canonical_net_name(name: str) -> str:
+    """The canonical name (one of :data:`NET_NAMES`) of a net name as users spell it.
+
+    Raises:
+        ValueError: not a net vecdream knows; the message lists them.
+    """
+    builder = _BUILDERS.get(_key(name)) if isinstance(name, str) else None
+    if builder is None:
+        raise ValueError(f"expected a net name ({', '.join(NET_NAMES)}), got {name!r}")
+    return builder.__name__
 
 
 def load_net(

@@ -7,7 +7,8 @@ printable rectangle, merge touching lines, drop specks shorter than the pen widt
 and sort each layer to cut pen-up travel.
 
 Fills are not plotted: a pen plots outlines. Hatch fills before plotting if you need
-them; one warning is logged when a path had a visible fill.
+them. What the pen cannot draw (fills, strokes wider than the pen, partial opacity) is
+logged as warnings with counts (:func:`pen_limits`).
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from vecdream.plot.geometry import (
     flatten_contours,
     orient_page,
     polyline_length,
+    printable_rect,
     scale_note,
 )
 from vecdream.plot.model import Layer, PenPlot, PenSpec, nearest_pen, parse_pens
 from vecdream.plot.order import merge_lines, sort_lines
 from vecdream.plot.units import page_size
 
-__all__ = ["drawing_to_plot"]
+__all__ = ["drawing_to_plot", "pen_limits"]
 
 logger = logging.getLogger("vecdream.plot")
 
@@ -48,30 +50,55 @@ def _check_options(margin_mm: float, pen_width_mm: float, min_alpha: float,
         raise ValueError(f"tolerance_mm: expected a positive length in mm, got {tolerance_mm}")
 
 
-def _printable(page: tuple[float, float], margin: float) -> Rect:
-    w, h = page
-    if 2 * margin >= min(w, h):
-        raise ValueError(
-            f"margin_mm: expected less than half the page's short side ({min(w, h) / 2:g} mm), "
-            f"got {margin:g}; use a smaller margin or a larger page"
-        )
-    return (margin, margin, w - margin, h - margin)
-
-
 def _visible_paths(drawing: Drawing, min_alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """Which paths a pen draws, ``(P,)`` bool, and their stroke RGB ``(P, 3)``."""
     stroke = drawing.stroke.detach().cpu().double().numpy().reshape(-1, 4)
     widths = drawing.widths.detach().cpu().double().numpy()
-    fill = drawing.fill.detach().cpu().double().numpy().reshape(-1, 4)
     visible = (stroke[:, 3] >= min_alpha) & (stroke[:, 3] > 0) & (widths > 0)
-    filled = int(((fill[:, 3] >= min_alpha) & (fill[:, 3] > 0)).sum())
-    if filled:
-        logger.warning("%d path(s) have a visible fill; fills are not plotted (only strokes "
-                       "are); hatch them first if the plot needs them", filled)
     dropped = int((~visible).sum())
     if dropped:
         logger.info("dropped %d path(s) with no stroke or stroke alpha < %g", dropped, min_alpha)
     return visible, np.clip(stroke[:, :3], 0.0, 1.0)
+
+
+_WIDER = 2.0
+"""A stroke counts as wider than the pen beyond this ratio, the bound where the scale note
+says the plot looks lighter than the screen; closer widths are the pen's job anyway."""
+
+
+def pen_limits(drawing: Drawing, mm_per_unit: float, pen_width_mm: float,
+               min_alpha: float = 0.1) -> list[str]:
+    """What a pen cannot draw of ``drawing``, one sentence each with counts.
+
+    A pen draws opaque lines of its own width along stroked paths, so fills are dropped,
+    wider strokes come out at the pen's width and partial opacity is ignored.
+
+    Args:
+        mm_per_unit: the layout's scale (user unit -> mm on paper).
+        pen_width_mm, min_alpha: as in :func:`drawing_to_plot`.
+
+    Returns:
+        Sentences such as ``"3 filled path(s): fills dropped (a pen draws outlines)"``;
+        empty when the plot is what the screen shows.
+    """
+    stroke = drawing.stroke.detach().cpu().double().numpy().reshape(-1, 4)
+    fill = drawing.fill.detach().cpu().double().numpy().reshape(-1, 4)
+    widths = drawing.widths.detach().cpu().double().numpy() * mm_per_unit
+    visible = (stroke[:, 3] >= min_alpha) & (stroke[:, 3] > 0) & (widths > 0)
+    out = []
+    filled = int(((fill[:, 3] >= min_alpha) & (fill[:, 3] > 0)).sum())
+    if filled:
+        out.append(f"{filled} filled path(s): fills dropped (a pen draws outlines only; "
+                   "hatch them first if the plot needs them)")
+    wide = visible & (widths > _WIDER * pen_width_mm)
+    if wide.any():
+        out.append(f"{int(wide.sum())} stroke(s) wider than the {pen_width_mm:g} mm pen (up to "
+                   f"{widths[wide].max():.3g} mm on paper): drawn at the pen's width")
+    faint = visible & (stroke[:, 3] < 0.99)
+    if faint.any():
+        out.append(f"{int(faint.sum())} semi-transparent stroke(s) (alpha down to "
+                   f"{stroke[faint, 3].min():.2g}): opacity ignored, the pen's ink is opaque")
+    return out
 
 
 def _contour_lines(drawing: Drawing, visible: np.ndarray, transform: tuple[float, float, float],
@@ -144,13 +171,15 @@ def drawing_to_plot(
     _check_options(margin_mm, pen_width_mm, min_alpha, tolerance_mm)
     pen_set = parse_pens(pens)
     page_mm = orient_page(page_size(page), drawing.size, margin_mm, orientation)
-    rect = _printable(page_mm, margin_mm)
+    rect = printable_rect(page_mm, margin_mm)
     transform = fit_canvas(drawing.size, rect, fit)
     if crop:
         s, ox, oy = transform
         cw, ch = s * drawing.size[0], s * drawing.size[1]
         rect = (max(rect[0], ox), max(rect[1], oy), min(rect[2], ox + cw), min(rect[3], oy + ch))
     visible, rgb = _visible_paths(drawing, min_alpha)
+    for sentence in pen_limits(drawing, transform[0], pen_width_mm, min_alpha):
+        logger.warning(sentence)
     note = scale_note(drawing.widths.detach().cpu().double().numpy()[visible], transform[0],
                       pen_width_mm)
     if note:

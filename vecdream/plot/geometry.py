@@ -19,6 +19,7 @@ __all__ = [
     "flatten_contours",
     "orient_page",
     "polyline_length",
+    "printable_rect",
     "scale_note",
 ]
 
@@ -56,6 +57,21 @@ def orient_page(page: tuple[float, float], canvas: tuple[float, float], margin: 
         return min((pw - 2 * margin) / canvas[0], (ph - 2 * margin) / canvas[1])
 
     return (h, w) if scale(h, w) > scale(w, h) * (1 + 1e-9) else (w, h)
+
+
+def printable_rect(page: tuple[float, float], margin: float) -> Rect:
+    """The part of a ``(w, h)`` mm page inside a ``margin`` mm border, as a :data:`Rect`.
+
+    Raises:
+        ValueError: when the margins leave nothing (twice the margin >= the short side).
+    """
+    w, h = page
+    if 2 * margin >= min(w, h):
+        raise ValueError(
+            f"margin_mm: expected less than half the page's short side ({min(w, h) / 2:g} mm), "
+            f"got {margin:g}; use a smaller margin or a larger page"
+        )
+    return (margin, margin, w - margin, h - margin)
 
 
 def fit_canvas(canvas: tuple[float, float], box: Rect, fit: str) -> tuple[float, float, float]:

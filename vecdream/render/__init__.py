@@ -9,7 +9,8 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from vecdream.drawing import Drawing
-from vecdream.render.raster import clamp_passing, render_paths
+from vecdream.render.grad import clamp_passing
+from vecdream.render.raster import render_paths
 
 __all__ = ["render", "render_paths"]
 
@@ -46,6 +47,60 @@ def _background(background: Sequence[float] | Tensor, n_images: int, like: Tenso
     return bg
 
 
+def _style(drawings: Sequence[Drawing], scales: list[tuple[float, float]],
+           origin: tuple[float, float]) -> dict[str, Tensor] | None:
+    """The SVG-fidelity fields of a batch in pixels, or None when every drawing is plain.
+
+    Table indices are offset so the batch has one table of each kind;
+    ``grad_transform`` and ``clip_points`` get each drawing's user → pixel map; stroke
+    transforms are linear parts and stay as they are (widths already scale).
+    """
+    if all(d.is_plain for d in drawings):
+        return None
+    out: dict[str, list[Tensor]] = {}
+
+    def add(name: str, value: Tensor) -> None:
+        out.setdefault(name, []).append(value)
+
+    def shifted(index: Tensor, by: int) -> Tensor:
+        return torch.where(index >= 0, index + by, index)
+
+    n_stops = max(d.grad_stops.shape[1] for d in drawings)
+    n_clip_points = max(d.clip_points.shape[1] for d in drawings)
+    n_grad = n_group = n_clip = n_shape = 0
+    for i, (d, (sx, sy)) in enumerate(zip(drawings, scales, strict=True)):
+        for name in ("cap", "join", "miter_limit", "stroke_transform", "grad_kind",
+                     "grad_geom", "grad_spread", "grad_n_stops", "group_opacity",
+                     "clip_n_segments", "clip_shape_evenodd"):
+            add(name, getattr(d, name))
+        add("fill_paint", shifted(d.fill_paint, n_grad))
+        add("stroke_paint", shifted(d.stroke_paint, n_grad))
+        add("group", shifted(d.group, n_group))
+        add("group_parent", shifted(d.group_parent, n_group))
+        add("clip", shifted(d.clip, n_clip))
+        add("clip_parent", shifted(d.clip_parent, n_clip))
+        add("clip_contour_shape", d.clip_contour_shape + n_shape)
+        add("clip_shape_clip", d.clip_shape_clip + n_clip)
+        add("clip_shape_image", torch.full_like(d.clip_shape_clip, i))
+        t = d.grad_transform
+        scale = t.new_tensor([sx, sy])[:, None]
+        shift = t.new_tensor([origin[0], origin[1]])[:, None]
+        add("grad_transform", torch.cat([t[:, :, :2], t[:, :, 2:] - shift], 2) * scale)
+        stops = d.grad_stops
+        if stops.shape[0] and stops.shape[1] < n_stops:
+            stops = torch.cat([stops, stops[:, -1:].expand(-1, n_stops - stops.shape[1], -1)], 1)
+        add("grad_stops", stops.reshape(-1, n_stops, 5))
+        clip_px = (d.clip_points - d.clip_points.new_tensor(origin)) * d.clip_points.new_tensor(
+            [sx, sy])
+        add("clip_points", _pad_segments(clip_px, n_clip_points) if clip_px.shape[0]
+            else clip_px.new_zeros(0, n_clip_points, 2))
+        n_grad += d.grad_kind.shape[0]
+        n_group += d.group_opacity.shape[0]
+        n_clip += d.clip_parent.shape[0]
+        n_shape += d.clip_shape_clip.shape[0]
+    return {name: torch.cat(parts) for name, parts in out.items()}
+
+
 def render(
     drawing: Drawing | Sequence[Drawing],
     width: int | None = None,
@@ -78,7 +133,11 @@ def render(
 
     Returns:
         ``(3, H, W)`` for one drawing, ``(B, 3, H, W)`` for a sequence; float in [0, 1],
-        differentiable w.r.t. points, widths, stroke and fill colours.
+        differentiable w.r.t. points, widths, stroke and fill colours, and, for drawings
+        that have them, gradient stops, geometry and transforms, clip-path points and
+        group opacities. Caps, joins, gradients, opacity groups, clips and stroke
+        transforms follow SVG (:mod:`vecdream.drawing_fields`); fills are covered by
+        exact area.
 
     Convention:
         The canvas ``(0, 0)–(W, H)`` in user units maps onto the image; stroke widths
@@ -106,11 +165,13 @@ def render(
         "points", "widths", "stroke", "fill", "n_segments", "closed", "contour_path",
         "evenodd", "path_image")}
     n_before = 0
+    scales = []
     for i, d in enumerate(drawings):
         if not torch.isfinite(d.points).all():
             raise ValueError("render: drawing has non-finite points (NaN or inf)")
         w_units, h_units = (view_w, view_h) if region is not None else d.size
         sx, sy = out_w * samples / w_units, out_h * samples / h_units
+        scales.append((sx, sy))
         shifted = d.points - d.points.new_tensor([x0, y0])
         parts["points"].append(_pad_segments(shifted * d.points.new_tensor([sx, sy]), n_points))
         parts["widths"].append(clamp_passing(d.widths, 0.0, float("inf")) * (sx * sy) ** 0.5)
@@ -127,7 +188,7 @@ def render(
     image = render_paths(
         scene.pop("points"), scene.pop("widths"), scene.pop("stroke"), scene.pop("fill"),
         height=out_h * samples, width=out_w * samples, background=bg, tile=tile,
-        tolerance=tolerance, **scene,
+        tolerance=tolerance, style=_style(drawings, scales, (x0, y0)), **scene,
     )
     if samples > 1:
         image = F.avg_pool2d(image, samples)

@@ -26,12 +26,15 @@ class Lines(NamedTuple):
         contour: the contour of every piece, ``(L,)`` long.
         closing: True for the implicit closing line of a contour, ``(L,)`` bool. Fills
             always use it; strokes only when the contour is closed.
+        first: True for the first piece of every cubic segment and for closing pieces,
+            ``(L,)`` bool: the vertices where SVG draws a stroke join.
     """
 
     a: Tensor
     b: Tensor
     contour: Tensor
     closing: Tensor
+    first: Tensor
 
 
 def bernstein(t: Tensor) -> Tensor:
@@ -56,6 +59,17 @@ def _pieces_per_segment(ctrl: Tensor, active: Tensor, tolerance: float, max_leng
         return torch.where(active, n, torch.zeros_like(n))
 
 
+def _refined(k: Tensor, n: Tensor, m: Tensor, refine: Tensor) -> Tensor:
+    """Parameter of piece boundary ``k`` of a segment of ``n`` uniform pieces; refined
+    segments (``m = n + 2`` pieces) get boundaries at ``eps`` and ``1 - eps`` too."""
+    kf = k.to(n.dtype)
+    eps = 0.02 / n
+    inner = ((kf - 1) / n).clamp(0, 1)
+    fine = torch.where(k == 0, 0.0, torch.where(k == 1, eps, torch.where(
+        k == m, 1.0, torch.where(k == m - 1, 1 - eps, inner))))
+    return torch.where(refine, fine, kf / n)
+
+
 def bezier_lines(
     points: Tensor,
     n_segments: Tensor,
@@ -63,6 +77,7 @@ def bezier_lines(
     tolerance: float = 0.1,
     max_length: float = 8.0,
     max_pieces: int = 256,
+    refine_ends: Tensor | None = None,
 ) -> Lines:
     """Flatten contours of cubic Béziers into line pieces.
 
@@ -72,32 +87,48 @@ def bezier_lines(
         tolerance: largest distance in pixels between curve and polyline.
         max_length: longest line piece in pixels (a hint; capped by ``max_pieces``).
         max_pieces: most pieces per cubic segment.
+        refine_ends: ``(C,)`` bool: contours whose segments get one extra short piece at
+            each end, so the end pieces follow the end tangents (stroke joins and caps
+            are built from piece directions; SVG builds them from the tangents).
 
     Returns:
         :class:`Lines`; gradients flow from ``a`` and ``b`` to ``points``. Each contour
         with at least one segment also gets a closing piece from its end to its start.
     """
-    n_contours, n_points, _ = points.shape
+    n_points = points.shape[1]
     n_seg_max = (n_points - 1) // 3
     device = points.device
-    # (C, S, 4, 2): segment s of contour c is points[c, 3s : 3s + 4].
-    ctrl = points.unfold(1, 4, 3).permute(0, 1, 3, 2).reshape(-1, 4, 2)
+    # (C, S, 4, 2): segment s of contour c is points[c, 3s : 3s + 4]. A drawing with no
+    # segment at all (an empty SVG has points (0, 1, 2)) has nothing to unfold.
+    if n_seg_max == 0:
+        ctrl = points.new_zeros(0, 4, 2)
+    else:
+        ctrl = points.unfold(1, 4, 3).permute(0, 1, 3, 2).reshape(-1, 4, 2)
     seg_index = torch.arange(n_seg_max, device=device)
     active = (seg_index[None, :] < n_segments[:, None]).reshape(-1)
-    pieces = _pieces_per_segment(ctrl, active, tolerance, max_length, max_pieces)
+    base = _pieces_per_segment(ctrl, active, tolerance, max_length, max_pieces)
+    pieces = base
+    if refine_ends is not None:
+        refine = refine_ends[:, None].expand(-1, n_seg_max).reshape(-1) & active
+        pieces = base + 2 * refine.long()
 
     seg_of_piece = torch.repeat_interleave(torch.arange(ctrl.shape[0], device=device), pieces)
     first_piece = torch.cumsum(pieces, 0) - pieces
     k = torch.arange(seg_of_piece.shape[0], device=device) - first_piece[seg_of_piece]
-    n = pieces[seg_of_piece].to(points.dtype)
-    t0 = k.to(points.dtype) / n
-    t1 = (k + 1).to(points.dtype) / n
+    n = base[seg_of_piece].to(points.dtype)
+    if refine_ends is None:
+        t0 = k.to(points.dtype) / n
+        t1 = (k + 1).to(points.dtype) / n
+    else:
+        t0 = _refined(k, n, pieces[seg_of_piece], refine[seg_of_piece])
+        t1 = _refined(k + 1, n, pieces[seg_of_piece], refine[seg_of_piece])
     piece_ctrl = ctrl[seg_of_piece]
     a = torch.einsum("lk,lkd->ld", bernstein(t0), piece_ctrl)
     b = torch.einsum("lk,lkd->ld", bernstein(t1), piece_ctrl)
-    contour = torch.div(seg_of_piece, n_seg_max, rounding_mode="floor")
+    contour = torch.div(seg_of_piece, max(n_seg_max, 1), rounding_mode="floor")
 
     has_geometry = torch.nonzero(n_segments > 0).squeeze(1)
+    ones = torch.ones(has_geometry.shape[0], dtype=torch.bool, device=device)
     last = points[has_geometry, 3 * n_segments[has_geometry]]
     closing_a, closing_b = last, points[has_geometry, 0]
 
@@ -105,8 +136,6 @@ def bezier_lines(
         a=torch.cat([a, closing_a]),
         b=torch.cat([b, closing_b]),
         contour=torch.cat([contour, has_geometry]),
-        closing=torch.cat([
-            torch.zeros(a.shape[0], dtype=torch.bool, device=device),
-            torch.ones(has_geometry.shape[0], dtype=torch.bool, device=device),
-        ]),
+        closing=torch.cat([torch.zeros(a.shape[0], dtype=torch.bool, device=device), ones]),
+        first=torch.cat([k == 0, ones]),
     )

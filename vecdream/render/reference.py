@@ -13,11 +13,12 @@ The math, shared with :mod:`vecdream.render.raster`:
   the outline is the minimum over all pieces (closing pieces count for fills always,
   for strokes only on closed contours).
 * Stroke coverage is the box filter across the edge, the overlap of
-  ``[d - 1/2, d + 1/2]`` with ``[-r, r]``; fill coverage is ``clamp(s + 1/2, 0, 1)`` of
-  the signed distance ``s`` (positive inside).
-* Inside/outside is the exact winding number at the pixel centre (a ray towards -x,
-  +1 for each downward piece crossing it, -1 for upward; rows hit on ``[ylo, yhi)``),
-  read with the path's rule (nonzero or evenodd).
+  ``[d - 1/2, d + 1/2]`` with ``[-r, r]``.
+* Fill coverage is exact area: the winding number integrated over the pixel, summed
+  densely over *every* piece with :func:`~vecdream.render.fill.edge_pixel_area` (the
+  fast renderer deposits it per crossed pixel and carries it along rows with a prefix
+  sum), read with the path's rule (nonzero or evenodd).
+* Only solid paint and round caps/joins (the optimizer's drawings) are covered here.
 * Every path paints its fill, then its stroke; layers with alpha 0 are skipped; paint
   is composited "over", in path order, as ``image * (1 - alpha) + alpha * rgb``.
 
@@ -53,8 +54,9 @@ from torch.utils.checkpoint import checkpoint
 
 from vecdream.drawing import Drawing
 from vecdream.render import _output_size
+from vecdream.render.fill import edge_pixel_area, rule_coverage
 from vecdream.render.flatten import bezier_lines
-from vecdream.render.raster import clamp_passing
+from vecdream.render.grad import clamp_passing, keep_graph
 
 __all__ = ["render_reference"]
 
@@ -122,32 +124,24 @@ def _nearest_piece(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, block: int) -> 
         return index.to(torch.int16) if a.shape[0] < 1 << 15 else index
 
 
-def _inside(a: Tensor, b: Tensor, xs: Tensor, ys: Tensor, evenodd: bool, block: int
-            ) -> Tensor:
-    """Whether every pixel centre is inside a closed outline, by a dense crossing test.
+def _area(a: Tensor, b: Tensor, cols: Tensor, rows: Tensor, block: int) -> Tensor:
+    """Integrated winding number of every pixel, densely: every piece against every pixel.
 
     Args:
-        a, b: outline pieces in pixels, ``(L, 2)`` (closing pieces included).
-        xs: pixel-centre x coordinates, ``(W,)``; ys: y coordinates, ``(H,)``.
-        evenodd: the fill rule (False: nonzero).
+        a, b: outline pieces in pixels, ``(L, 2)`` (closing pieces included), in the graph.
+        cols: ``(W,)`` pixel left edges; rows: ``(H,)`` pixel top edges.
         block: most (pieces x pixels) elements per temporary tensor.
 
     Returns:
-        ``(H, W)`` bool.
+        ``(H, W)`` differentiable ``∫ winding`` over each pixel (see :mod:`~.fill`).
     """
-    with torch.no_grad():
-        height, width = ys.shape[0], xs.shape[0]
-        winding = torch.zeros((height, width), dtype=torch.int32, device=a.device)
-        for items, rows in _blocks(height, width, a.shape[0], block):
-            pa, pb = a[items, :, None, None], b[items, :, None, None]  # (l, 2, 1, 1)
-            ay, by = pa[:, 1], pb[:, 1]  # (l, 1, 1)
-            yc = ys[None, rows, None]  # (1, h, 1)
-            crosses = (torch.minimum(ay, by) <= yc) & (yc < torch.maximum(ay, by))
-            xc = pa[:, 0] + (yc - ay) * (pb[:, 0] - pa[:, 0]) / (by - ay)  # (l, h, 1)
-            direction = torch.where(by > ay, 1, -1).to(torch.int32)
-            left = crosses & (xc < xs[None, None, :])  # (l, h, W)
-            winding[rows] += (left.to(torch.int32) * direction).sum(dim=0, dtype=torch.int32)
-        return winding % 2 != 0 if evenodd else winding != 0
+    acc = a.new_zeros(rows.shape[0], cols.shape[0])
+    step = max(1, block // max(1, rows.shape[0] * cols.shape[0]))
+    for start in range(0, a.shape[0], step):
+        pa, pb = a[start:start + step, :, None, None], b[start:start + step, :, None, None]
+        acc = acc + edge_pixel_area(pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1], cols[None, None, :],
+                                    rows[None, :, None]).sum(0)
+    return acc
 
 
 def _distance(ab: Tensor, nearest: Tensor, px: Tensor, py: Tensor) -> Tensor:
@@ -176,8 +170,8 @@ def _paint(image: Tensor, layers: list[dict], a: Tensor, b: Tensor, px: Tensor, 
     Args:
         image: ``(3, H, W)`` what lies below.
         layers: dicts with ``path`` (int), ``pieces`` (``(L_p,)`` long, the layer's
-            pieces), ``nearest`` (``(H, W)`` into ``pieces``) and, for fills, ``inside``
-            (``(H, W)`` bool); strokes have ``inside`` None.
+            pieces) and, for strokes, ``nearest`` (``(H, W)`` into ``pieces``), for
+            fills ``evenodd`` (bool; None for strokes).
         a, b: all line pieces, ``(L, 2)``; px, py: ``(H, W)`` pixel centres.
         half_widths: ``(P,)`` stroke half widths in pixels; stroke, fill: ``(P, 4)``.
 
@@ -185,15 +179,16 @@ def _paint(image: Tensor, layers: list[dict], a: Tensor, b: Tensor, px: Tensor, 
         ``(3, H, W)`` the composited image.
     """
     for layer in layers:
-        p, pieces, inside = layer["path"], layer["pieces"], layer["inside"]
-        nearest = layer["nearest"].long()  # int16 cannot index
-        dist = _distance(torch.cat([a[pieces], b[pieces]], dim=1), nearest, px, py)
-        if inside is None:
+        p, pieces, evenodd = layer["path"], layer["pieces"], layer["evenodd"]
+        if evenodd is None:
+            nearest = layer["nearest"].long()  # int16 cannot index
+            dist = _distance(torch.cat([a[pieces], b[pieces]], dim=1), nearest, px, py)
             r = half_widths[p]
             coverage = (torch.minimum(dist + 0.5, r) - torch.maximum(dist - 0.5, -r)).clamp(0, 1)
             rgba = stroke[p]
         else:
-            coverage = (torch.where(inside, dist, -dist) + 0.5).clamp(0, 1)
+            acc = _area(a[pieces], b[pieces], px[0] - 0.5, py[:, 0] - 0.5, layer["block"])
+            coverage = rule_coverage(acc, torch.tensor(evenodd, device=acc.device))
             rgba = fill[p]
         alpha = coverage * rgba[3]
         image = image * (1 - alpha) + alpha * rgba[:3, None, None]
@@ -263,30 +258,29 @@ def render_reference(
     ys = torch.arange(out_h, device=device, dtype=dtype) + 0.5
     py, px = torch.meshgrid(ys, xs, indexing="ij")
 
-    # Dense, gradient-free part: nearest piece and inside test of every layer.
+    # Dense, gradient-free part: nearest piece of every stroke layer.
     a, b = lines.a.detach(), lines.b.detach()
     layers = []
     for p in range(len(drawing)):
         of_path = line_path == p
         if fill[p, 3] > 0 and of_path.any():
             pieces = torch.nonzero(of_path).squeeze(1)
-            layers.append({
-                "path": p, "pieces": pieces,
-                "nearest": _nearest_piece(a[pieces], b[pieces], xs, ys, block),
-                "inside": _inside(a[pieces], b[pieces], xs, ys, bool(drawing.evenodd[p]), block),
-            })
+            layers.append({"path": p, "pieces": pieces, "block": block,
+                           "evenodd": bool(drawing.evenodd[p])})
         if stroke[p, 3] > 0 and (of_path & stroked_piece).any():
             pieces = torch.nonzero(of_path & stroked_piece).squeeze(1)
             layers.append({
                 "path": p, "pieces": pieces,
                 "nearest": _nearest_piece(a[pieces], b[pieces], xs, ys, block),
-                "inside": None,
+                "evenodd": None,
             })
 
     image = bg[:, None, None].expand(3, out_h, out_w)
     tensors = (lines.a, lines.b, px, py, half_widths, stroke, fill)
     if not (torch.is_grad_enabled() and any(t.requires_grad for t in tensors)):
         return _paint(image, layers, *tensors)
+    if not layers:  # nothing visible: the background, with zero gradients (as render)
+        return keep_graph(image, lines.a, lines.b, half_widths, stroke, fill)
     # One layer's graph holds ~36 floats per pixel, a group boundary 3 (an image).
     group = layers_per_checkpoint or max(1, math.isqrt(len(layers) * 3 // 36))
     for start in range(0, len(layers), group):

@@ -1,24 +1,23 @@
-"""Hardening pass over SVG XML before svgelements sees it.
+"""Hardening of SVG input before it is interpreted.
 
-Entity declarations are refused, nothing an SVG points at (images, external ``<use>``,
-stylesheets, XInclude) is ever opened, ``<use>`` bombs and deep nesting are refused, and
-unsupported content is removed and counted for the reader's single warning.
+Entity declarations are refused, input size and nesting depth are limited, and the
+``<use>`` graph is checked: cycles are found (the reader drops each ``<use>`` on a cycle,
+as SVG's error rules say) and documents whose ``<use>`` expansion would explode are
+refused. Nothing an SVG points at (images, external ``<use>``, stylesheets, XInclude) is
+ever opened: the reader only follows ``#id`` references inside the document.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
-import math
 import os
-import re
-from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
-import svgelements as se
+__all__ = ["DEFAULT_SIZE", "MAX_COORD", "MAX_DEPTH", "MAX_PADDED_POINTS", "MAX_SVG_BYTES",
+           "SVGError", "SVG_NS", "UseGraph", "check_depth", "href", "load_source", "parse_xml"]
 
 MAX_SVG_BYTES = 50 * 1024 * 1024
 """Largest SVG text (bytes, after gunzip) :func:`read_svg` accepts."""
@@ -30,28 +29,12 @@ MAX_DEPTH = 256
 """Deepest element nesting accepted."""
 
 SVG_NS = "http://www.w3.org/2000/svg"
-_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-_XINCLUDE_NS = "{http://www.w3.org/2001/XInclude}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 DEFAULT_SIZE = (300.0, 150.0)
-# Visible content we cannot represent: dropped and reported.
-_UNSUPPORTED_TAGS = frozenset({"text", "image", "foreignObject", "video", "audio", "iframe",
-                               "canvas"})
-# Containers drawn like <g> (a <switch> keeps only its first unconditional child).
-_GROUP_LIKE_TAGS = frozenset({"a", "switch"})
-# Definitions that must never be drawn directly (svgelements would draw their children).
-_DEFINITION_TAGS = frozenset({"mask", "marker", "filter", "clipPath", "pattern", "symbol",
-                              "script", "linearGradient", "radialGradient", "font", "glyph",
-                              "missing-glyph", "font-face", "cursor", "view"})
-REFERENCE_ATTRS = ("clip-path", "mask", "filter", "marker", "marker-start", "marker-mid",
-                    "marker-end")
-_PAINT_ATTRS = ("fill", "stroke", "fill-opacity", "stroke-opacity", "fill-rule", "opacity",
-                "stroke-width", "color", "visibility")
-_SPLIT = re.compile(r"[\s,]+")
 
 
 class SVGError(ValueError):
     """An SVG that cannot or must not be read (malformed, hostile, oversized)."""
-
 
 
 def load_source(source: str | bytes | os.PathLike) -> bytes | str:
@@ -98,190 +81,116 @@ def parse_xml(data: bytes | str) -> ET.Element:
         raise SVGError(f"malformed XML: {exc}") from exc
 
 
-def _local(tag: object) -> str:
-    """Tag name without the SVG namespace (other namespaces are kept)."""
-    if not isinstance(tag, str):
-        return ""
-    return tag[len(SVG_NS) + 2:] if tag.startswith("{" + SVG_NS + "}") else tag
+def href(el: ET.Element) -> str | None:
+    """``href`` (SVG 2) or ``xlink:href`` (SVG 1.1), stripped."""
+    value = el.get("href", el.get(XLINK_HREF))
+    return None if value is None else value.strip()
 
 
-def _href(el: ET.Element) -> str | None:
-    return el.get("href", el.get(_XLINK_HREF))
-
-
-def prepare_tree(root: ET.Element, counts: Counter[str]) -> tuple[float | None, float | None]:
-    """Harden the tree in place and fix its viewport; returns the known canvas size.
-
-    Removes unsupported and definition-only elements, external ``<use>``, XInclude and
-    invalid paths (counting what was visible), then checks ``<use>`` expansion.
-    """
-    if _local(root.tag) != "svg":
-        raise SVGError(f"root element is <{_local(root.tag)}>, not <svg>")
-    symbols = {el.get("id") for el in root.iter() if _local(el.tag) == "symbol"}
-    removals: list[tuple[ET.Element, ET.Element]] = []
-    pruned: set[int] = set()
-    for parent, child in _walk(root, pruned):
-        if id(child) in pruned:
-            continue
-        if _local(child.tag) in _GROUP_LIKE_TAGS:
-            removals += _make_group(child)
-            pruned.update(id(el) for _, el in removals)
-        reason = _removal_reason(child, symbols)
-        if reason is not None:
-            removals.append((parent, child))
-            pruned.add(id(child))
-            if reason:
-                counts[reason] += 1
-        _clean_attributes(child, counts)
-    for parent, child in removals:
-        parent.remove(child)
-    _check_use_expansion(root)
-    return _set_viewport(root)
-
-
-def _clean_attributes(el: ET.Element, counts: Counter[str]) -> None:
-    """Drop ``inherit`` paint values (svgelements inherits a missing attribute itself)
-    and transforms svgelements cannot parse (browsers ignore them too)."""
-    for name in _PAINT_ATTRS:
-        if el.get(name, "").strip() == "inherit":
-            del el.attrib[name]
-    transform = el.get("transform")
-    if transform is not None:
-        try:
-            se.Matrix(transform)
-        except (ValueError, IndexError, TypeError, ArithmeticError):
-            del el.attrib["transform"]
-            counts["invalid transform"] += 1
-
-
-def _walk(root: ET.Element, pruned: set[int]) -> Iterator[tuple[ET.Element, ET.Element]]:
-    """(parent, child) pairs in document order, iteratively; enforces ``MAX_DEPTH``.
-
-    The caller may add ``id(child)`` to ``pruned`` to skip that child's subtree.
-    """
-    stack = [(root, child, 1) for child in reversed(root)]
+def check_depth(root: ET.Element) -> None:
+    """Refuse element nesting deeper than ``MAX_DEPTH`` (checked iteratively)."""
+    stack = [(root, 0)]
     while stack:
-        parent, el, depth = stack.pop()
+        el, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise SVGError(f"SVG nesting deeper than {MAX_DEPTH} elements")
-        yield parent, el
-        if id(el) not in pruned:
-            stack.extend((el, child, depth + 1) for child in reversed(el))
+        stack.extend((child, depth + 1) for child in el)
 
 
-def _make_group(el: ET.Element) -> list[tuple[ET.Element, ET.Element]]:
-    """Turn ``<a>``/``<switch>`` into ``<g>``; a switch keeps its first plain child.
+def _is_use(el: ET.Element) -> bool:
+    return isinstance(el.tag, str) and el.tag.rsplit("}", 1)[-1] == "use"
 
-    A ``<switch>`` child with ``requiredExtensions`` or ``systemLanguage`` is taken as
-    failing its test (as in Illustrator exports, whose first child is a foreignObject).
+
+class UseGraph:
+    """The ``#id`` references of ``<use>`` elements: first-id lookup, cycles, expansion.
+
+    Duplicated ids resolve to the first element in document order (as browsers do).
+    A ``<use>`` is *cyclic* when its target's subtree reaches the ``<use>`` itself
+    through children and further ``<use>`` references (Tarjan's strongly connected
+    components over that graph, iteratively). The expanded size counts 64 per element
+    plus the length of its ``d``/``points`` and may not exceed ``2 * MAX_SVG_BYTES``
+    (a "billion laughs" made of ``<use>``); cyclic ``<use>`` elements count as empty.
     """
-    removals = []
-    if _local(el.tag) == "switch":
-        kept = None
-        for child in el:
-            plain = child.get("requiredExtensions") is None and child.get("systemLanguage") is None
-            if kept is None and plain and isinstance(child.tag, str):
-                kept = child
-            else:
-                removals.append((el, child))
-    el.tag = f"{{{SVG_NS}}}g" if el.tag.startswith("{") else "g"
-    return removals
 
+    def __init__(self, root: ET.Element) -> None:
+        self.ids: dict[str, ET.Element] = {}
+        for el in root.iter():
+            key = el.get("id")
+            if key is not None and key not in self.ids:
+                self.ids[key] = el
+        self.cyclic: set[int] = self._cycles(root)
+        self._check_expansion(root)
 
-def _removal_reason(el: ET.Element, symbols: set[str | None]) -> str | None:
-    """Why ``el`` must go: a label to report, ``""`` to drop silently, None to keep."""
-    tag = _local(el.tag)
-    if isinstance(el.tag, str) and el.tag.startswith(_XINCLUDE_NS):
-        return "xi:include"
-    if tag in _UNSUPPORTED_TAGS:
-        return f"<{tag}>"
-    if tag in _DEFINITION_TAGS:
-        return ""
-    if tag == "use":
-        href = (_href(el) or "").strip()
-        if href and not href.startswith("#"):
-            return "external <use>"
-        if href[1:] in symbols:
-            return "<use> of <symbol>"
-    if tag == "path" and not _valid_path_data(el.get("d")):
-        return "empty or invalid path data"
-    return None
+    def target(self, use: ET.Element) -> ET.Element | None:
+        """The element an internal ``<use>`` points at, or None."""
+        ref = href(use) or ""
+        return self.ids.get(ref[1:]) if ref.startswith("#") else None
 
+    def _edges(self, el: ET.Element) -> list[ET.Element]:
+        out = list(el)
+        if _is_use(el):
+            target = self.target(el)
+            if target is not None:
+                out.append(target)
+        return out
 
-def _valid_path_data(d: str | None) -> bool:
-    """Whether ``d`` parses and contains at least one drawing segment."""
-    if not d or not d.strip():
-        return False
-    try:
-        segments = list(se.Path(d))
-    except (ValueError, IndexError, ArithmeticError):
-        return False
-    return any(not isinstance(s, (se.Move, se.Close)) for s in segments)
+    def _cycles(self, root: ET.Element) -> set[int]:
+        index: dict[int, int] = {}
+        low: dict[int, int] = {}
+        on_stack: set[int] = set()
+        stack: list[ET.Element] = []
+        cyclic: set[int] = set()
+        counter = 0
+        work = [(root, iter(self._edges(root)))]
+        index[id(root)] = low[id(root)] = counter
+        stack.append(root)
+        on_stack.add(id(root))
+        while work:
+            node, edges = work[-1]
+            child = next(edges, None)
+            if child is not None:
+                if id(child) not in index:
+                    counter += 1
+                    index[id(child)] = low[id(child)] = counter
+                    stack.append(child)
+                    on_stack.add(id(child))
+                    work.append((child, iter(self._edges(child))))
+                elif id(child) in on_stack:
+                    low[id(node)] = min(low[id(node)], index[id(child)])
+                    if child is node:
+                        cyclic.add(id(node))
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[id(parent)] = min(low[id(parent)], low[id(node)])
+            if low[id(node)] == index[id(node)]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(id(member))
+                    component.append(member)
+                    if member is node:
+                        break
+                if len(component) > 1:
+                    cyclic.update(id(m) for m in component if _is_use(m))
+        return cyclic
 
-
-def _check_use_expansion(root: ET.Element) -> None:
-    """Refuse ``<use>`` cycles and documents whose ``<use>`` expansion is too big.
-
-    The expanded size counts 64 per element plus the length of its ``d``/``points``
-    and may not exceed ``2 * MAX_SVG_BYTES`` (a "billion laughs" made of ``<use>``).
-    """
-    ids = {el.get("id"): el for el in root.iter() if el.get("id") is not None}
-    limit = 2 * MAX_SVG_BYTES
-    memo: dict[int, int] = {}
-    visiting: set[int] = set()
-
-    def expanded(el: ET.Element) -> int:
-        key = id(el)
-        if key in memo:
-            return memo[key]
-        if key in visiting:
-            raise SVGError("<use> references form a cycle")
-        visiting.add(key)
-        total = 64 + len(el.get("d", "")) + len(el.get("points", ""))
-        total += sum(expanded(child) for child in el)
-        href = _href(el) if _local(el.tag) == "use" else None
-        if href and href.startswith("#") and href[1:] in ids:
-            total += expanded(ids[href[1:]])
-        visiting.discard(key)
-        if total > limit:
-            raise SVGError(f"SVG expands to more than {limit} bytes through <use>")
-        memo[key] = total
-        return total
-
-    expanded(root)
-
-
-def _set_viewport(root: ET.Element) -> tuple[float | None, float | None]:
-    """Make the root viewport map viewBox units 1:1; returns ``(w, h)`` (None: unknown)."""
-    for name in ("x", "y", "preserveAspectRatio"):
-        root.attrib.pop(name, None)
-    viewbox = root.get("viewBox")
-    if viewbox is None:
-        return _length_px(root.get("width")), _length_px(root.get("height"))
-    try:
-        nums = [float(v) for v in _SPLIT.split(viewbox.strip())]
-    except ValueError:
-        nums = []
-    ok = len(nums) == 4 and all(math.isfinite(v) and abs(v) <= MAX_COORD for v in nums)
-    if not ok or nums[2] <= 0 or nums[3] <= 0:
-        raise SVGError(f"invalid viewBox {viewbox!r}")
-    # width == viewBox width makes svgelements' viewport transform translate(-min) only.
-    root.set("width", repr(nums[2]))
-    root.set("height", repr(nums[3]))
-    return nums[2], nums[3]
-
-
-def _length_px(text: str | None) -> float | None:
-    """An absolute SVG length in px (96 ppi), or None when missing/relative/invalid."""
-    if text is None or not text.strip():
-        return None
-    try:
-        value = se.Length(text.strip()).value(ppi=96.0)
-    except (ValueError, TypeError, ArithmeticError):
-        return None
-    if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        return None
-    if value > MAX_COORD:
-        raise SVGError(f"canvas size {text!r} too large")
-    return float(value)
-
+    def _check_expansion(self, root: ET.Element) -> None:
+        limit = 2 * MAX_SVG_BYTES
+        memo: dict[int, int] = {}
+        work: list[tuple[ET.Element, bool]] = [(root, False)]
+        while work:  # post-order over the reference DAG (cyclic uses cut)
+            el, done = work.pop()
+            if id(el) in memo:
+                continue
+            edges = [] if id(el) in self.cyclic else self._edges(el)
+            if not done:
+                work.append((el, True))
+                work.extend((e, False) for e in edges if id(e) not in memo)
+                continue
+            total = 64 + len(el.get("d", "")) + len(el.get("points", ""))
+            total += sum(memo.get(id(e), 0) for e in edges)
+            if total > limit:
+                raise SVGError(f"SVG expands to more than {limit} bytes through <use>")
+            memo[id(el)] = total

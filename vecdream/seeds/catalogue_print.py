@@ -1,0 +1,74 @@
+"""A seed's fingerprint for the catalogue: content hash, dihedral hashes, embedding.
+
+Kept apart from the database code: fingerprinting renders (tens of ms) and runs before
+the catalogue's write lock is taken, so concurrent issuers only serialize the short
+check-and-insert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from vecdream.drawing import Drawing
+from vecdream.seeds.phash import HASH_SIZE, dihedral_hashes
+
+__all__ = ["SeedPrint", "canonical_svg", "fingerprint"]
+
+_FEATURES: list = []  # the RandomFeatures net, built once per process
+
+
+@dataclass
+class SeedPrint:
+    """What the catalogue stores about a seed besides its SVG.
+
+    Attributes:
+        sha256: hex digest of the canonical SVG (geometry and paint; metadata excluded).
+        hashes: ``(8, 32)`` uint8, dihedral structure hashes (orientation 0 first).
+        embedding: ``(1008,)`` float16, :class:`~vecdream.seeds.evaluate.RandomFeatures`
+            averaged over the 8 orientations (so it is rotation/flip invariant too).
+    """
+
+    sha256: str
+    hashes: np.ndarray
+    embedding: np.ndarray
+
+
+def canonical_svg(drawing: Drawing) -> str:
+    """The drawing written by vecdream with no metadata: equal seeds, equal text."""
+    return drawing.detach().to_svg()
+
+
+def _embedding(image: torch.Tensor) -> np.ndarray:
+    from vecdream.seeds.evaluate import RandomFeatures, dihedral
+
+    if not _FEATURES:
+        _FEATURES.append(RandomFeatures(size=HASH_SIZE))
+    views = dihedral(image[None].float() / 255)[:, 0]  # (8, 3, S, S)
+    return _FEATURES[0](views).mean(0).numpy().astype(np.float16)
+
+
+def fingerprint(svg: str | bytes) -> tuple[SeedPrint, Drawing]:
+    """Read SVG text and fingerprint it.
+
+    Returns:
+        The print and the parsed drawing.
+
+    Raises:
+        ValueError: unreadable SVG (one line).
+    """
+    from vecdream.seeds.folder import rasterize_svg
+
+    try:
+        drawing = Drawing.from_svg(svg.encode("utf-8") if isinstance(svg, str) else svg)
+    except Exception as exc:  # the SVG reader raises several types; one line is enough
+        raise ValueError(f"unreadable SVG: {str(exc).splitlines()[0]}") from None
+    canon = canonical_svg(drawing)
+    with torch.no_grad():
+        image = rasterize_svg(canon, HASH_SIZE, drawing.size)  # (3, S, S) uint8
+        embedding = _embedding(image)
+    sha = hashlib.sha256(canon.encode("utf-8")).hexdigest()
+    return SeedPrint(sha, dihedral_hashes(image.numpy()), embedding), drawing
