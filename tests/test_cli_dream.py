@@ -26,13 +26,7 @@ EFF = ["--net", "efficientnet_lite0", "--layer", "blocks.2"]
 TINY = ["--paths", "8", "--size", "32", "--views", "1", "--seed", "0"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny jobs gain nothing from threads; on a busy machine idle threads spin."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(autouse=True)

@@ -24,12 +24,7 @@ RUN = ["--layer", "blocks.2", "--channel", 3, "--paths", 6, "--size", 32, "--vie
        "--steps", 4, "--colors", "free", "--width", "free:0.5:2"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def invoke(*args: object) -> Result:

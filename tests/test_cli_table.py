@@ -24,12 +24,7 @@ EFF = ["--layer", "blocks.2"]
 HUGE = 10**6  # 10^12 pixels: no machine has the memory, refused before allocating
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture

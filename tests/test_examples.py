@@ -92,20 +92,30 @@ def test_paint_photo_reads_a_photo_file(tmp_path, capsys):
     _check_outputs(tmp_path / "paint_photo.svg", (48.0, 32.0))  # long side 48, aspect kept
 
 
-def test_seeds_notebook_and_example_run(tmp_path, monkeypatch):
-    """notebooks/seeds.ipynb (tiny settings) and examples/seeds_families.py, end to end."""
+def _run_notebook(name: str, first_line: str, settings: str, tmp_path: Path,
+                  monkeypatch: pytest.MonkeyPatch) -> str:
+    """Execute ``notebooks/<name>`` with its first code cell (which must start with
+    ``first_line``) replaced by ``settings``; fail on any error; return the printed text."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    nb = nbformat.read(ROOT / "notebooks" / "seeds.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[0].source.startswith("SIZE = 128"), "the first code cell must set SIZE"
-    code[0].source = f'SIZE = 32\nN = 2\nOUT = r"{tmp_path / "nb"}"'
+    assert code[0].source.startswith(first_line), f"the first code cell must set {first_line}"
+    code[0].source = settings
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}}).execute()
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                 if o.output_type == "error"]
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
+
+
+def test_seeds_notebook_and_example_run(tmp_path, monkeypatch):
+    """notebooks/seeds.ipynb (tiny settings) and examples/seeds_families.py, end to end."""
+    text = _run_notebook("seeds.ipynb", "SIZE = 128",
+                         f'SIZE = 32\nN = 2\nOUT = r"{tmp_path / "nb"}"', tmp_path,
+                         monkeypatch)
     assert "read 2 seeds (1 pdf, 1 svg), skipped 1" in text
     assert (tmp_path / "nb" / "mosaic_preview.svg").is_file()
     proc = subprocess.run(
@@ -120,18 +130,9 @@ def test_seeds_notebook_and_example_run(tmp_path, monkeypatch):
 def test_svg_notebook_and_gradient_example_run(tmp_path, monkeypatch):
     """notebooks/svg.ipynb (styled SVG vs cairosvg, round trip, learned gradient) and
     examples/gradient_fill.py, end to end at tiny settings."""
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    nb = nbformat.read(ROOT / "notebooks" / "svg.ipynb", as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[0].source.startswith("SIZE = 192"), "the first code cell must set SIZE"
-    code[0].source = f'SIZE = 96\nSTEPS = 10\nOUT = r"{tmp_path / "nb"}"'
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
-    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                if o.output_type == "error"]
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    text = _run_notebook("svg.ipynb", "SIZE = 192",
+                         f'SIZE = 96\nSTEPS = 10\nOUT = r"{tmp_path / "nb"}"', tmp_path,
+                         monkeypatch)
     psnr = float(text.split("vs cairosvg at 96 px: ")[1].split(" dB")[0])
     assert psnr >= 35.0
     first, last = (float(v) for v in text.split("loss ")[1].split("\n")[0].split(" -> "))

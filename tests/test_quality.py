@@ -28,13 +28,7 @@ from vecdream.optimize import optimize_strokes
 from vecdream.styles import STYLES, cli_values
 from vecdream.windows import _sample_corners
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

@@ -22,12 +22,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 BACKGROUND = (0.25, 0.5, 0.75)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _read_back(tmp_path) -> Drawing:

@@ -143,6 +143,10 @@ def train_command(folder: Path, out: Path, size: int, steps: int, paths: int,
             palette=_palette(palette), ada=ada, seed=seed, checkpoint=out,
             checkpoint_every=checkpoint_every, resume=out if resume else None,
             callback=lambda _info: stop["flag"], progress=True, device=device)
+        if world.distributed:
+            # every rank waits for the others (rank 0 may still be writing --out) before
+            # tearing gloo down: a rank leaving early aborts in gloo's threads at exit
+            torch.distributed.barrier()
     except (ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc).splitlines()[0]) from None
     finally:

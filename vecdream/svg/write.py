@@ -14,22 +14,16 @@ from vecdream.atomic import atomic_write_bytes
 from vecdream.drawing import Drawing
 from vecdream.provenance import PROVENANCE_NS, provenance_record
 from vecdream.svg.sanitize import SVG_NS
-from vecdream.svg.write_style import GroupWriter, clip_defs, gradient_defs, stroke_style
+from vecdream.svg.write_style import (
+    GroupWriter,
+    clip_defs,
+    fmt_number,
+    gradient_defs,
+    hex_rgb,
+    stroke_style,
+)
 
 logger = logging.getLogger("vecdream.svg")
-
-
-def _fmt(value: float, precision: int) -> str:
-    """``value`` with ``precision`` decimals, trailing zeros stripped, never ``-0``."""
-    text = f"{value:.{precision}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _hex(rgb: list[float]) -> str:
-    r, g, b = (round(min(max(c, 0.0), 1.0) * 255) for c in rgb)
-    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def _paint_attrs(fill: list[float], stroke: list[float], width: float, evenodd: bool,
@@ -43,27 +37,27 @@ def _paint_attrs(fill: list[float], stroke: list[float], width: float, evenodd: 
         return None
     parts = []
     if fill_on:
-        colour = f"url(#g{fill_paint})" if fill_paint >= 0 else _hex(fill[:3])
+        colour = f"url(#g{fill_paint})" if fill_paint >= 0 else hex_rgb(fill[:3])
         parts.append(f'fill="{colour}"')
         if fill[3] < 1:
-            parts.append(f'fill-opacity="{_fmt(fill[3], alpha_precision)}"')
+            parts.append(f'fill-opacity="{fmt_number(fill[3], alpha_precision)}"')
     else:
         parts.append('fill="none"')
     if evenodd:
         parts.append('fill-rule="evenodd"')
     if stroke_on:
-        colour = f"url(#g{stroke_paint})" if stroke_paint >= 0 else _hex(stroke[:3])
+        colour = f"url(#g{stroke_paint})" if stroke_paint >= 0 else hex_rgb(stroke[:3])
         parts.append(f'stroke="{colour}"')
         if stroke[3] < 1:
-            parts.append(f'stroke-opacity="{_fmt(stroke[3], alpha_precision)}"')
-        parts.append(f'stroke-width="{_fmt(width, precision)}"')
+            parts.append(f'stroke-opacity="{fmt_number(stroke[3], alpha_precision)}"')
+        parts.append(f'stroke-width="{fmt_number(width, precision)}"')
     return " ".join(parts)
 
 
 def _contour_d(used: list[list[float]], closed: bool, precision: int) -> str:
     """``M x y C ...`` (and ``Z``) of one contour's used points ``(3n+1, 2)``."""
-    head = f"M {_fmt(used[0][0], precision)} {_fmt(used[0][1], precision)}"
-    tail = " ".join(f"{_fmt(x, precision)} {_fmt(y, precision)}" for x, y in used[1:])
+    head = f"M {fmt_number(used[0][0], precision)} {fmt_number(used[0][1], precision)}"
+    tail = " ".join(f"{fmt_number(x, precision)} {fmt_number(y, precision)}" for x, y in used[1:])
     text = f"{head} C {tail}" if tail else head
     return f"{text} Z" if closed else text
 
@@ -104,7 +98,7 @@ def drawing_to_svg(d: Drawing, *, min_alpha: float = 0.0, precision: int = 4,
         by_path[p].append(c)
     fills, strokes = t["fill"].double().tolist(), t["stroke"].double().tolist()
     widths, evenodd = t["widths"].double().tolist(), t["evenodd"].tolist()
-    w, h = (_fmt(v, precision) for v in d.size)
+    w, h = (fmt_number(v, precision) for v in d.size)
     lines = [f'<svg xmlns="{SVG_NS}" width="{w}" height="{h}" viewBox="0 0 {w} {h}">']
     if metadata is not None:
         lines.append(_metadata_element(metadata))
@@ -129,9 +123,9 @@ def drawing_to_svg(d: Drawing, *, min_alpha: float = 0.0, precision: int = 4,
             # A stroke under a non-uniform transform: local geometry plus the transform,
             # so the pen is transformed too (gradients on such paths are not remapped).
             used = [u @ np.linalg.inv(m).T for u in used]
-            attrs += (' transform="matrix(' + " ".join(
-                _fmt(v, max(precision, 6)) for v in (m[0, 0], m[1, 0], m[0, 1], m[1, 1], 0, 0))
-                + ')"')
+            linear = (m[0, 0], m[1, 0], m[0, 1], m[1, 1], 0, 0)
+            attrs += (' transform="matrix('
+                      + " ".join(fmt_number(v, max(precision, 6)) for v in linear) + ')"')
         path_d = " ".join(_contour_d(u.tolist(), closed[c], precision)
                           for u, c in zip(used, contours, strict=True))
         groups.enter(p)

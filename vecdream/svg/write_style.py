@@ -17,14 +17,16 @@ _JOIN_NAMES = {JOIN_MITER: "miter", JOIN_ROUND: "round", JOIN_BEVEL: "bevel"}
 _SPREAD_NAMES = {v: k for k, v in SPREADS.items()}
 
 
-def _fmt(value: float, precision: int) -> str:
+def fmt_number(value: float, precision: int) -> str:
+    """``value`` with ``precision`` decimals, trailing zeros stripped, never ``-0``."""
     text = f"{float(value):.{precision}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def _hex(rgb: list[float]) -> str:
+def hex_rgb(rgb: list[float]) -> str:
+    """``#rrggbb`` of an RGB triple in [0, 1] (clamped)."""
     r, g, b = (round(min(max(c, 0.0), 1.0) * 255) for c in rgb)
     return f"#{r:02x}{g:02x}{b:02x}"
 
@@ -37,12 +39,12 @@ def stroke_style(p: int, t: dict, stroke_on: bool) -> str:
     join = _JOIN_NAMES.get(int(t["join"][p]), "round")
     text = f' stroke-linecap="{cap}" stroke-linejoin="{join}"'
     if join == "miter":
-        text += f' stroke-miterlimit="{_fmt(t["miter_limit"][p], 4)}"'
+        text += f' stroke-miterlimit="{fmt_number(t["miter_limit"][p], 4)}"'
     return text
 
 
 def _gradient(g: int, t: dict, precision: int) -> str:
-    f = lambda v: _fmt(v, max(precision, 4))  # noqa: E731
+    f = lambda v: fmt_number(v, max(precision, 4))  # noqa: E731
     geom = t["grad_geom"][g].tolist()
     m = t["grad_transform"][g].double()
     matrix = " ".join(f(v) for v in (m[0, 0], m[1, 0], m[0, 1], m[1, 1], m[0, 2], m[1, 2]))
@@ -58,7 +60,7 @@ def _gradient(g: int, t: dict, precision: int) -> str:
         attrs = f'x1="{f(geom[0])}" y1="{f(geom[1])}" x2="{f(geom[2])}" y2="{f(geom[3])}"'
     used = t["grad_stops"][g, : max(int(t["grad_n_stops"][g]), 1)].double().tolist()
     stops = "".join(
-        f'<stop offset="{f(o)}" stop-color="{_hex([r, gr, b])}" stop-opacity="{f(a)}"/>'
+        f'<stop offset="{f(o)}" stop-color="{hex_rgb([r, gr, b])}" stop-opacity="{f(a)}"/>'
         for o, r, gr, b, a in used)
     return f"<{tag} {common} {attrs}>{stops}</{tag}>"
 
@@ -75,8 +77,9 @@ def clip_defs(t: dict, precision: int) -> str:
     shapes: dict[int, list[str]] = {}
     for c, s in enumerate(t["clip_contour_shape"].tolist()):
         used = points[c, : 3 * max(n_seg[c], 0) + 1].tolist()
-        head = f"M {_fmt(used[0][0], precision)} {_fmt(used[0][1], precision)}"
-        tail = " ".join(f"{_fmt(x, precision)} {_fmt(y, precision)}" for x, y in used[1:])
+        head = f"M {fmt_number(used[0][0], precision)} {fmt_number(used[0][1], precision)}"
+        tail = " ".join(f"{fmt_number(x, precision)} {fmt_number(y, precision)}"
+                        for x, y in used[1:])
         shapes.setdefault(s, []).append(f"{head} C {tail} Z" if tail else f"{head} Z")
     by_clip: dict[int, list[str]] = {}
     for s, k in enumerate(t["clip_shape_clip"].tolist()):
@@ -114,7 +117,7 @@ class GroupWriter:
             common += 1
         self.close(common)
         for g in chain[common:]:
-            self.lines.append(f'<g opacity="{_fmt(self.opacity[g], 4)}">')
+            self.lines.append(f'<g opacity="{fmt_number(self.opacity[g], 4)}">')
             self.open.append(g)
 
     def close(self, keep: int = 0) -> None:
