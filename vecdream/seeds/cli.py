@@ -39,8 +39,8 @@ def seeds_group() -> None:
 
 
 @seeds_group.command("make")
-@click.argument("family", type=click.Choice(["truchet", "smith", "carlson", "maze", "flow",
-                                             "circles"]))
+@click.argument("family", metavar="FAMILY",
+                type=click.Choice(["truchet", "smith", "carlson", "maze", "flow", "circles"]))
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-n", "count", type=click.IntRange(min=1), default=16, show_default=True,
               help="Number of seeds.")
