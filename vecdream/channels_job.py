@@ -63,9 +63,6 @@ def run_channels_job(net: str, weights: str | None, layer: str, channels: list[i
         for c, svg in zip(item.kwargs["channels"], svgs, strict=True):
             atomic_write_bytes(tiles / f"channel_{c:03d}.svg", svg.encode("utf-8"))
 
-    journal = Journal(tiles / ".vecdream-channels-journal")
-    try:
+    with Journal(tiles / ".vecdream-channels-journal") as journal:
         return run_jobs(dream_channel_chunk, items, write, journal=journal, ray=ray,
                         workers=workers, progress=progress, desc="channels")
-    finally:
-        journal.close()

@@ -208,3 +208,10 @@ def net_errors(weights: str | os.PathLike | None = None) -> Iterator[None]:
         if "expected a net name" in message:
             raise click.BadParameter(message, param_hint="'--net'") from None
         raise click.ClickException(message) from None
+
+
+def ray_option(what: str):
+    """``--ray`` (a local Ray cluster) or ``--ray=ADDRESS``; ``what`` says what the tasks
+    are, e.g. ``"Chunks"``. The value is ``"local"``, an address or None (no Ray)."""
+    return click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None,
+                        help=f"{what} as Ray tasks: --ray (local cluster) or --ray=ADDRESS.")

@@ -19,6 +19,7 @@ from vecdream.cli_common import (
     device_option,
     draw_seed,
     net_errors,
+    ray_option,
 )
 from vecdream.cli_options import DREAM_LAYER
 
@@ -89,8 +90,7 @@ def _parse_range(text: str) -> tuple[int, int]:
               default=Path("out/channels.png"), show_default=True,
               help="Contact sheet .png; tiles go to <stem>_tiles/channel_NNN.svg.")
 @click.option("--all", "all_channels", is_flag=True, help="Every channel of LAYER (not --range).")
-@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None,
-              help="Chunks as Ray tasks: --ray (local cluster) or --ray=ADDRESS.")
+@ray_option("Chunks")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Local processes for chunks of channels (1: one batch, here).")
 @click.option("--chunk", type=click.IntRange(min=1), default=8, show_default=True,

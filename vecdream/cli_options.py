@@ -120,11 +120,16 @@ _COMMON = [
 ]
 
 
-def common_options(fn):
-    """Decorate a command with the shared options."""
-    for option in reversed(_COMMON):
+def _decorate(fn, options: list):
+    """Apply click option decorators so ``--help`` lists them in ``options``' order."""
+    for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def common_options(fn):
+    """Decorate a command with the shared options."""
+    return _decorate(fn, _COMMON)
 
 
 def check_colors(_ctx, _param, text: str) -> str:
@@ -152,9 +157,7 @@ _STYLE = [
 
 def style_options(fn):
     """Decorate a command with ``--style`` and the stroke-hygiene options it sets."""
-    for option in reversed(_STYLE):
-        fn = option(fn)
-    return fn
+    return _decorate(fn, _STYLE)
 
 
 def apply_style(ctx: click.Context, p: dict) -> None:

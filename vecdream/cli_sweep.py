@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
+from vecdream.cli_common import ray_option
+
 __all__ = ["sweep_command"]
 
 
 @click.command("sweep")
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None,
-              help="Points as Ray tasks: --ray (local cluster) or --ray=ADDRESS.")
+@ray_option("Points")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Local processes without --ray (1: this process).")
 def sweep_command(spec: Path, out: Path, ray_address: str | None, workers: int) -> None:

@@ -47,12 +47,9 @@ def run_sweep(points: list[dict], out: str | os.PathLike, *, ray: str | None = N
     def write(item: Item, svg: str) -> None:
         atomic_write_bytes(out / f"point_{item.kwargs['index']:04d}.svg", svg.encode("utf-8"))
 
-    journal = Journal(out / ".vecdream-sweep-journal")
-    try:
+    with Journal(out / ".vecdream-sweep-journal") as journal:
         report = run_jobs(dream_point, items, write, journal=journal, ray=ray,
                           workers=workers, progress=progress, desc="sweep")
-    finally:
-        journal.close()
     manifest = [{"point": i, "file": f"point_{i:04d}.svg", "options": p,
                  "done": (out / f"point_{i:04d}.svg").is_file()} for i, p in enumerate(points)]
     atomic_write_bytes(out / "sweep.json", json.dumps(manifest, indent=2).encode("utf-8"))

@@ -16,6 +16,9 @@ __all__ = ["Journal"]
 class Journal:
     """Finished keys of a job, kept in a text file (created on first :meth:`add`).
 
+    A context manager: ``with Journal(path) as journal: run_jobs(..., journal=journal)``
+    closes the file however the job ends.
+
     Args:
         path: the journal file, e.g. ``OUT/.vecdream-job``.
     """
@@ -50,3 +53,9 @@ class Journal:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

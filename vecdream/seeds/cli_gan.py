@@ -16,6 +16,8 @@ from pathlib import Path
 import click
 import torch
 
+from vecdream.cli_common import ray_option
+
 __all__ = ["COMMANDS", "eval_command", "refine_command", "sample_command", "train_command"]
 
 _DIR = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -177,8 +179,7 @@ def _load_model(path: Path):
 @click.option("--pdf", is_flag=True, help="Also write a vector PDF per seed.")
 @click.option("--png", is_flag=True, help="Also write a PNG per seed.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None,
-              help="Run as Ray tasks: --ray (local cluster) or --ray=ADDRESS.")
+@ray_option("Seeds")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Local processes without --ray (1: this process).")
 @click.option("--chunk", type=click.IntRange(min=1), default=64, show_default=True,

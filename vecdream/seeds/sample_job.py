@@ -122,11 +122,8 @@ def sample_to_folder(model: str | os.PathLike, out: str | os.PathLike, count: in
                     save_png(d, path.with_suffix(".png"))
             stats.written.append(name)
 
-    journal = Journal(out / ".vecdream-sample-journal")
-    try:
+    with Journal(out / ".vecdream-sample-journal") as journal:
         report = run_jobs(sample_chunk, items, write, journal=journal, ray=ray,
                           workers=workers, progress=progress, desc="seeds sample")
-    finally:
-        journal.close()
     return report, stats
 
