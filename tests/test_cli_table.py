@@ -89,7 +89,7 @@ ERRORS = [
     ("channels-range-too-far", ["channels", "efficientnet_lite0", "blocks.2", "--range",
                                 "0:500", "--weights", "none"], 2, ["'--range'", "0..39"]),
     ("channels-unknown-layer", ["channels", "efficientnet_lite0", "nope", "--weights", "none"],
-     2, ["'--layer'", "unknown layer 'nope'", "vecdream layers"]),
+     2, ["'LAYER'", "unknown layer 'nope'", "vecdream layers"]),
     ("channels-out-jpg", ["channels", "efficientnet_lite0", "blocks.2", "--out", "s.jpg"], 2,
      ["'--out'", ".png"]),
     ("info-text-file", ["info", "notes.txt"], 2, ["'FILE'", ".svg, .png or .pdf"]),

@@ -84,3 +84,14 @@ def test_bad_values_exit_2_naming_the_option(tmp_path, args, option):
     r = CliRunner().invoke(main, ["seeds", *args, *tail])
     assert r.exit_code == 2, r.output
     assert option in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("command", ["stats", "augment"])
+def test_an_empty_folder_exits_2_naming_source(tmp_path, command):
+    (tmp_path / "empty").mkdir()
+    tail = [str(tmp_path / "o")] if command == "augment" else []
+    r = CliRunner().invoke(main, ["seeds", command, str(tmp_path / "empty"), *tail])
+    assert r.exit_code == 2, r.output
+    assert "'SOURCE'" in r.output and "read 0 seeds" in r.output
+    assert "Traceback" not in r.output
+

@@ -185,14 +185,16 @@ def draw_seed(seed: int | None) -> int:
 
 
 @contextmanager
-def net_errors(weights: str | os.PathLike | None = None) -> Iterator[None]:
-    """Turn network errors into one CLI line naming the option to change."""
+def net_errors(weights: str | os.PathLike | None = None, *, layer_hint: str = "'--layer'"
+               ) -> Iterator[None]:
+    """Turn network errors into one CLI line naming the option to change (``layer_hint``:
+    how the command spells its layer, e.g. ``'LAYER'`` where it is an argument)."""
     from vecdream.nets import UnknownLayerError, WeightsUnavailableError
 
     try:
         yield
     except UnknownLayerError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--layer'") from None
+        raise click.BadParameter(str(exc), param_hint=layer_hint) from None
     except WeightsUnavailableError as exc:
         if exc.url is None:  # a --weights file that is missing or unreadable
             raise click.BadParameter(str(exc).splitlines()[0], param_hint="'--weights'") from None

@@ -114,7 +114,7 @@ def channels_command(net: str, layer: str, span: str, size: int, steps: int, pat
                                  param_hint="'--out'")
     start, stop = _parse_range(span)
     model = _net(net, weights, device)
-    with net_errors():
+    with net_errors(layer_hint="'LAYER'"):
         n_channels = layer_shapes(model, [layer], size=size, device=device)[layer][0]
     if all_channels:
         start, stop, span = 0, n_channels, f"0:{n_channels}"

@@ -111,6 +111,9 @@ def augment_command(source: Path, out: Path, per_seed: int, palette, seed: int, 
 
     folder = SeedFolder(source, size=size)
     vectors = folder.vector_indices()
+    if not vectors:  # unreadable files were already reported, one warning line each
+        raise click.BadParameter(f"no SVG or PDF seed to vary in {source} ({folder.summary})",
+                                 param_hint="'SOURCE'")
     generator = torch.Generator()
     generator.manual_seed(seed)
     images, labels = [], []
@@ -147,8 +150,10 @@ def stats_command(source: Path, size: int) -> None:
     from vecdream.seeds.stats import folder_stats, format_stats
 
     folder = SeedFolder(source, size=size)
-    if len(folder):  # unreadable files were already reported, one warning line each
-        click.echo(format_stats(folder_stats(folder)))
+    if not len(folder):  # unreadable files were already reported, one warning line each
+        raise click.BadParameter(f"no readable seed in {source} ({folder.summary})",
+                                 param_hint="'SOURCE'")
+    click.echo(format_stats(folder_stats(folder)))
     click.echo(str(folder.summary))
 
 
