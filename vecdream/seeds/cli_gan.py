@@ -9,7 +9,9 @@ at once, the library still writing a loadable checkpoint).
 from __future__ import annotations
 
 import json
+import os
 import signal
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,8 +148,7 @@ def train_command(folder: Path, out: Path, size: int, steps: int, paths: int,
             checkpoint_every=checkpoint_every, resume=out if resume else None,
             callback=lambda _info: stop["flag"], progress=True, device=device)
         if world.distributed:
-            # every rank waits for the others (rank 0 may still be writing --out) before
-            # tearing gloo down: a rank leaving early aborts in gloo's threads at exit
+            # every rank waits until rank 0 has written --out before gloo is torn down
             torch.distributed.barrier()
     except (ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc).splitlines()[0]) from None
@@ -159,6 +160,14 @@ def train_command(folder: Path, out: Path, size: int, steps: int, paths: int,
     if world.main:
         procs = f", {world.size} processes" if world.distributed else ""
         click.echo(f"{status} at step {result.step}: wrote {out} ({len(data)} seeds{procs})")
+    if world.distributed:
+        # Every rank is done (barrier above) and --out is written. Leave without the
+        # interpreter's shutdown: there, a C++ thread left behind by c10d's store can abort
+        # the process ("terminate called without an active exception", seen now and then
+        # with gloo on a loaded CPU), turning a finished run into a torchrun failure.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _load_model(path: Path):
