@@ -184,3 +184,50 @@ def test_schema_version_migrates_forward_and_refuses_newer(tmp_path, monkeypatch
     monkeypatch.setattr(module, "SCHEMA_VERSION", SCHEMA_VERSION)
     with pytest.raises(CatalogueError, match="newer vecdream"):
         Catalogue(db)
+
+
+def test_schema_1_file_is_rehashed_on_open(tmp_path):
+    """A catalogue written with schema 1 (the anti-aliased hash) opens re-fingerprinted:
+    stored hashes and the chunk index are rebuilt, so copies are found again."""
+    from vecdream.seeds import hash_index
+    from vecdream.seeds.catalogue_print import fingerprint
+    from vecdream.seeds.variations import rotate
+
+    db = tmp_path / "old.db"
+    seed = make_drawing("smith", seed=2)
+    with Catalogue(db) as cat:
+        cat.issue(seed.to_svg(), name="old", campaign="a")
+    conn = sqlite3.connect(db)  # make it look like schema 1: other hash bits, v1 index
+    stale = np.zeros(32, np.uint8)
+    conn.execute("UPDATE seeds SET phash = ?", (stale.tobytes(),))
+    conn.execute("DELETE FROM hash_chunks")
+    hash_index.add_hashes(conn, 1, stale)
+    conn.execute("UPDATE meta SET value = 'edge-simhash-256/v1' WHERE key = 'hash'")
+    conn.execute("PRAGMA user_version=1")
+    conn.commit()
+    conn.close()
+    with Catalogue(db) as cat:
+        assert cat.schema_version == SCHEMA_VERSION == 2
+        stored = cat._conn.execute("SELECT phash FROM seeds").fetchone()[0]
+        assert stored == fingerprint(seed.to_svg())[0].hashes[0].tobytes()
+        assert cat._meta("hash", "") == "edge-simhash-256/v2"
+        result = cat.issue(rotate(seed, 90).to_svg(), name="copy", campaign="b")
+        assert not result.admitted and result.collision.seed.name == "old"
+
+
+def test_slightly_moved_copies_are_refused(tmp_path):
+    """Nudged copies (every control point moved by N(0, 0.1 units), or the whole seed
+    shifted by a fraction of a pixel) of tiled seeds meet their original: the structure
+    hash renders without anti-aliasing, so tile seams do not come and go with a nudge."""
+    g = torch.Generator().manual_seed(0)
+    with Catalogue(tmp_path / "brand.db") as cat:
+        for family in ("truchet", "smith"):
+            seed = make_drawing(family, seed=5)
+            assert cat.issue(seed.to_svg(), name=family, campaign="a").admitted
+            noisy = seed.detach().clone()
+            noisy.points.add_(torch.randn(noisy.points.shape, generator=g) * 0.1)
+            shifted = seed.detach().clone()
+            shifted.points.add_(0.07)  # 0.28 px of the 256 px hash render on 64 units
+            for copy in (noisy, shifted):
+                result = cat.issue(copy.to_svg(), name="copy", campaign="b")
+                assert not result.admitted and result.collision.seed.name == family

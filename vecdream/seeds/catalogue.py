@@ -45,7 +45,7 @@ __all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "SCHEMA_VERSION"
            "CatalogueError", "IssueResult", "Match", "SeedRow"]
 
 APPLICATION_ID = 0x56454344  # "VECD"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_THRESHOLD = 15  # bits of 256 (the most the 16-chunk index answers exactly); BENCHMARKS.md
 
 _SCHEMA_V1 = """
@@ -64,9 +64,23 @@ CREATE TABLE seeds (
 CREATE INDEX seeds_campaign ON seeds (campaign);
 """ + hash_index.SCHEMA
 
-# MIGRATIONS[v] upgrades a version-v file to v + 1 inside one transaction. A later
-# version that changes the hash can re-fingerprint from the stored SVGs here.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+
+def _rehash_v1_to_v2(c: sqlite3.Connection) -> None:
+    """Schema 2 changed the structure hash (crisp-edge render, see :mod:`.phash`):
+    re-fingerprint every stored SVG and rebuild the chunk index."""
+    c.execute("DELETE FROM hash_chunks")
+    for seed_id, svg in c.execute("SELECT id, svg FROM seeds").fetchall():
+        fp, _ = fingerprint(svg)
+        c.execute("UPDATE seeds SET phash = ?, embedding = ? WHERE id = ?",
+                  (fp.hashes[0].tobytes(), fp.embedding.tobytes(), seed_id))
+        hash_index.add_hashes(c, seed_id, fp.hashes[0])
+    c.execute("UPDATE meta SET value = 'edge-simhash-256/v2' WHERE key = 'hash'")
+
+
+# MIGRATIONS[v] upgrades a version-v file to v + 1 inside one transaction (a failure
+# rolls it back and leaves the file as it was).
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _rehash_v1_to_v2}
 
 
 class CatalogueError(Exception):

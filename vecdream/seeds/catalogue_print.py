@@ -8,6 +8,7 @@ check-and-insert.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from vecdream.seeds.phash import HASH_SIZE, dihedral_hashes
 __all__ = ["SeedPrint", "canonical_svg", "fingerprint"]
 
 _FEATURES: list = []  # the RandomFeatures net, built once per process
+EMBED_SIZE = 64  # the embedding's input side (box-downsampled from the structure render)
 
 
 @dataclass
@@ -46,9 +48,16 @@ def _embedding(image: torch.Tensor) -> np.ndarray:
     from vecdream.seeds.evaluate import RandomFeatures, dihedral
 
     if not _FEATURES:
-        _FEATURES.append(RandomFeatures(size=HASH_SIZE))
-    views = dihedral(image[None].float() / 255)[:, 0]  # (8, 3, S, S)
+        _FEATURES.append(RandomFeatures(size=EMBED_SIZE))
+    small = torch.nn.functional.avg_pool2d(image[None].float(), HASH_SIZE // EMBED_SIZE)
+    views = dihedral(small / 255)[:, 0]  # (8, 3, S, S)
     return _FEATURES[0](views).mean(0).numpy().astype(np.float16)
+
+
+def crisp_svg(svg: str) -> str:
+    """``svg`` rendered without anti-aliasing: ``shape-rendering="crispEdges"`` on its root
+    (inherited by every shape), the structure hash's render (:mod:`~vecdream.seeds.phash`)."""
+    return re.sub(r"<svg\b", '<svg shape-rendering="crispEdges"', svg, count=1)
 
 
 def fingerprint(svg: str | bytes) -> tuple[SeedPrint, Drawing]:
@@ -68,7 +77,7 @@ def fingerprint(svg: str | bytes) -> tuple[SeedPrint, Drawing]:
         raise ValueError(f"unreadable SVG: {str(exc).splitlines()[0]}") from None
     canon = canonical_svg(drawing)
     with torch.no_grad():
-        image = rasterize_svg(canon, HASH_SIZE, drawing.size)  # (3, S, S) uint8
+        image = rasterize_svg(crisp_svg(canon), HASH_SIZE, drawing.size)  # (3, S, S) uint8
         embedding = _embedding(image)
     sha = hashlib.sha256(canon.encode("utf-8")).hexdigest()
     return SeedPrint(sha, dihedral_hashes(image.numpy()), embedding), drawing

@@ -1,12 +1,20 @@
 """Perceptual hashes of seeds that survive rotation, flipping and recolouring.
 
-A seed's *structure image* is where its colours change: in a 64 px render a pixel is
-an edge when any RGB channel differs from its right or lower neighbour by more than
-``EDGE_STEP``. Binarizing the colour step (instead of hashing luminance) makes the
-hash blind to recolouring: a palette swap or hue turn moves no boundary. A
-``BORDER``-pixel frame is dropped (a shifted background rectangle reveals a white
-sliver at the canvas edge that no one would call a different seed), the map is
-blurred and averaged down to a ``16 x 16`` edge-density grid, centred and normalised.
+A seed's *structure image* is where its colours change, in a ``HASH_SIZE`` px render
+made without anti-aliasing (``shape-rendering="crispEdges"``). Anti-aliased renders
+were the weak point: where two tiles abut, coverage blending leaves a faint seam whose
+presence depends on where the shared edge falls inside a pixel, so a 0.1-unit nudge
+flipped a third of the bits. Without anti-aliasing every pixel takes one shape's
+colour and a nudge moves a boundary by at most one pixel. A 3 x 3 median then closes
+hairline cracks a nudge can open between abutting shapes (one pixel of background
+showing through is not a different seed). A pixel is an edge when any RGB channel
+differs from its right or lower neighbour by more than ``EDGE_STEP``: binarizing the
+colour step (instead of hashing luminance) makes the hash blind to recolouring, a
+palette swap or hue turn moves no boundary. A frame of ``BORDER`` 64ths of the side is
+dropped (a shifted background rectangle reveals a white sliver at the canvas edge that
+no one would call a different seed), the map is blurred and averaged down to a
+``16 x 16`` edge-density grid, centred and normalised. Measured in BENCHMARKS.md
+("Seeds III").
 
 Hash: SimHash of that grid, ``BITS = 256`` signs of fixed Gaussian projections.
 Unlike pHash's median-thresholded DCT block (most of a texture's coefficients are near
@@ -23,17 +31,18 @@ Convention: hashes are ``(..., 32)`` uint8 arrays (``np.packbits`` bit order).
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import gaussian_filter
+from scipy.ndimage import gaussian_filter, median_filter
 
 __all__ = ["BITS", "EDGE_STEP", "HASH_SIZE", "chunks", "dihedral_hashes", "edge_grid",
            "hamming"]
 
-HASH_SIZE = 64  # render side in pixels
+HASH_SIZE = 256  # structure render side in pixels (crisp edges)
 GRID = 16  # edge-density grid side
 BITS = 256
 EDGE_STEP = 4  # colour step (0-255, any channel) that counts as a boundary
-BORDER = 3  # pixels of canvas frame ignored
-_BLUR = 1.0  # pixels: absorbs sub-pixel jitter
+BORDER = 3  # canvas frame ignored, in 64ths of the side
+_BLUR = 1.0  # in 64ths of the side: absorbs what a nudge moves
+_MEDIAN = 3  # pixels: closes one-pixel cracks between abutting shapes
 _PROJECTION = np.random.default_rng(20261129).standard_normal((BITS, GRID * GRID))
 
 
@@ -42,7 +51,7 @@ def edge_grid(image: np.ndarray) -> np.ndarray:
 
     Args:
         image: ``(3, S, S)`` or ``(S, S, 3)`` uint8 render on white, ``S`` a multiple
-            of ``GRID``.
+            of ``GRID`` (``HASH_SIZE`` without anti-aliasing, as the catalogue renders).
 
     Returns:
         ``(GRID, GRID)`` float64, zero mean, unit norm (all zeros for a blank seed).
@@ -52,7 +61,7 @@ def edge_grid(image: np.ndarray) -> np.ndarray:
     rgb = np.asarray(image)
     if rgb.shape[0] == 3 and rgb.shape[-1] != 3:
         rgb = np.moveaxis(rgb, 0, -1)
-    rgb = rgb.astype(np.int16)
+    rgb = median_filter(rgb, size=(_MEDIAN, _MEDIAN, 1), mode="nearest").astype(np.int16)
     edge = np.zeros(rgb.shape[:2], dtype=bool)
     dx = np.abs(np.diff(rgb, axis=1)).max(-1) > EDGE_STEP  # (S, S-1)
     dy = np.abs(np.diff(rgb, axis=0)).max(-1) > EDGE_STEP  # (S-1, S)
@@ -60,10 +69,11 @@ def edge_grid(image: np.ndarray) -> np.ndarray:
     edge[:, :-1] |= dx
     edge[1:] |= dy
     edge[:-1] |= dy
-    b = BORDER
+    side = edge.shape[0]
+    b = max(1, BORDER * side // 64)
     edge[:b], edge[-b:], edge[:, :b], edge[:, -b:] = False, False, False, False
-    s = edge.shape[0] // GRID
-    grid = gaussian_filter(edge.astype(np.float64), _BLUR, mode="nearest")
+    s = side // GRID
+    grid = gaussian_filter(edge.astype(np.float64), _BLUR * side / 64, mode="nearest")
     grid = grid.reshape(GRID, s, GRID, s).mean(axis=(1, 3))
     grid -= grid.mean()
     return grid / max(float(np.linalg.norm(grid)), 1e-12)
