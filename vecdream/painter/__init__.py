@@ -1,0 +1,9 @@
+"""The learned brush (Nakano's "Neural Painters"): a network that imitates MyPaint.
+
+Stages: the action space (:mod:`~vecdream.painter.actions`), the real engine through
+libmypaint (:mod:`~vecdream.painter.mypaint`, optional at run time), the neural painter
+and its training (:mod:`~vecdream.painter.model`, :mod:`~vecdream.painter.train`), the
+brush as an image parameterization (:mod:`~vecdream.painter.canvas`) and the one-pass
+painting agent (:mod:`~vecdream.painter.agent`). Import the submodules you need;
+``import vecdream.painter`` itself loads nothing heavy.
+"""

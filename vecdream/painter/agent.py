@@ -1,0 +1,161 @@
+"""The painting agent: a target image → a sequence of brush actions, in one forward pass.
+
+As in Nakano's "Neural Painters" (after SPIRAL), an LSTM emits one action per step; here
+it is conditioned on a convolutional encoding of the whole target (given at every step
+with a learned per-step query, and the previous action fed back so the sequence knows
+what it already painted). The strokes are then painted by the frozen neural painter and
+composited in order over a white page by their predicted alpha (:func:`composite`),
+which is what training scores.
+
+Convention: a cell is 64×64 pixels, actions are fractions of it (see
+:mod:`~vecdream.painter.actions`); images are RGB in [0, 1].
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+
+from .actions import ACTION_DIM, CELL
+
+__all__ = ["PaintingAgent", "composite", "paint", "agent_checkpoint", "load_agent",
+           "SHIPPED_AGENT"]
+
+SHIPPED_AGENT = Path(__file__).with_name("weights") / "glyph_agent.pt"
+FORMAT = "vecdream-painting-agent"
+
+
+def composite(strokes: Tensor, background: float | Tensor = 1.0) -> Tensor:
+    """Paint straight-RGBA strokes in order, each "over" the canvas below it.
+
+    Args:
+        strokes: ``(B, T, 4, H, W)`` straight RGBA in [0, 1], stroke 0 painted first.
+        background: the page, a number or ``(B, 3, H, W)``; white by default.
+
+    Returns:
+        ``(B, 3, H, W)`` the painted RGB canvas.
+    """
+    b, _, _, h, w = strokes.shape
+    canvas = torch.as_tensor(background, dtype=strokes.dtype, device=strokes.device)
+    canvas = canvas.expand(b, 3, h, w)
+    for t in range(strokes.shape[1]):
+        rgb, alpha = strokes[:, t, :3], strokes[:, t, 3:]
+        canvas = canvas * (1 - alpha) + rgb * alpha
+    return canvas
+
+
+def paint(actions: Tensor, painter: nn.Module, background: float | Tensor = 1.0) -> Tensor:
+    """Render ``actions (B, T, 12)`` with ``painter`` and composite: ``(B, 3, 64, 64)``."""
+    b, t, _ = actions.shape
+    strokes = painter(actions.reshape(b * t, ACTION_DIM)).reshape(b, t, 4, CELL, CELL)
+    return composite(strokes, background)
+
+
+class PaintingAgent(nn.Module):
+    """Image → actions: ``forward(images (B, 3, 64, 64)) -> (B, T, 12)`` in [0, 1].
+
+    Args:
+        strokes: ``T``, actions per 64 px cell.
+        hidden: LSTM width (and of the image code).
+        width: channels of the first conv layer (doubling twice).
+
+    The encoder sees two extra coordinate channels (CoordConv): stroke positions are
+    absolute, and plain convolutions are translation-invariant. About 1.6 M parameters
+    at the defaults.
+    """
+
+    def __init__(self, strokes: int = 10, hidden: int = 256, width: int = 32) -> None:
+        super().__init__()
+        if strokes < 1:
+            raise ValueError(f"strokes: expected >= 1, got {strokes}")
+        self.config = {"strokes": int(strokes), "hidden": int(hidden), "width": int(width)}
+        self.strokes = int(strokes)
+        w = int(width)
+
+        def block(cin: int, cout: int) -> nn.Sequential:
+            return nn.Sequential(nn.Conv2d(cin, cout, 4, 2, 1), nn.GroupNorm(8, cout),
+                                 nn.SiLU())
+
+        self.encoder = nn.Sequential(block(5, w), block(w, 2 * w), block(2 * w, 4 * w),
+                                     block(4 * w, 4 * w), nn.Flatten(),
+                                     nn.Linear(4 * w * 16, hidden), nn.SiLU())
+        self.init_h = nn.Linear(hidden, hidden)
+        self.init_c = nn.Linear(hidden, hidden)
+        # One learned query per step, added to the image code: the steps differ from the
+        # start, so the strokes spread instead of all chasing the mean blob together.
+        self.queries = nn.Parameter(torch.randn(strokes, hidden) * 0.5)
+        self.cell = nn.LSTMCell(hidden + ACTION_DIM, hidden)
+        self.head = nn.Linear(hidden, ACTION_DIM)
+        c = (torch.arange(CELL, dtype=torch.float32) + 0.5) / CELL * 2 - 1
+        yy, xx = torch.meshgrid(c, c, indexing="ij")
+        self.register_buffer("coords", torch.stack([xx, yy])[None], persistent=False)
+
+    def forward(self, images: Tensor) -> Tensor:
+        """Actions for each target.
+
+        Args:
+            images: ``(B, 3, 64, 64)`` RGB targets in [0, 1].
+
+        Returns:
+            ``(B, T, 12)`` actions in [0, 1], painted in order ``0 .. T-1``.
+        """
+        if images.dim() != 4 or tuple(images.shape[1:]) != (3, CELL, CELL):
+            raise ValueError(f"PaintingAgent: expected images (B, 3, {CELL}, {CELL}), "
+                             f"got {tuple(images.shape)}")
+        b = images.shape[0]
+        x = torch.cat([images * 2 - 1, self.coords.expand(b, -1, -1, -1)], 1)
+        code = self.encoder(x)
+        h, c = torch.tanh(self.init_h(code)), self.init_c(code)
+        prev = images.new_full((b, ACTION_DIM), 0.5)
+        out = []
+        for step in range(self.strokes):
+            h, c = self.cell(torch.cat([code + self.queries[step], prev], 1), (h, c))
+            prev = torch.sigmoid(self.head(h))
+            out.append(prev)
+        return torch.stack(out, 1)
+
+
+def agent_checkpoint(agent: PaintingAgent, *, half: bool = False, **extra) -> bytes:
+    """The agent's weights file as bytes: ``{"format", "config", "state_dict", **extra}``
+    (tensors, numbers and strings only, readable with ``weights_only=True``); ``half``
+    stores float16 (half the size; :func:`load_agent` computes in float32 anyway)."""
+    state = {k: v.detach().cpu().clone() for k, v in agent.state_dict().items()}
+    if half:
+        state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+    buffer = io.BytesIO()
+    torch.save({"format": FORMAT, "config": dict(agent.config), "state_dict": state, **extra},
+               buffer)
+    return buffer.getvalue()
+
+
+def load_agent(path: str | Path | None = None, device: str | torch.device = "cpu"
+               ) -> PaintingAgent:
+    """A frozen agent in eval mode from a file written by :func:`agent_checkpoint` (or a
+    training checkpoint of :mod:`~vecdream.painter.agent_train`); None is the shipped
+    glyph agent.
+
+    Raises:
+        ValueError: (one line) the file is missing or is not an agent checkpoint.
+    """
+    path = SHIPPED_AGENT if path is None else Path(path)
+    if not path.is_file():
+        raise ValueError(f"agent weights not found: {path} (train one with "
+                         "`vecdream painter train-agent`)")
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+        if ckpt.get("format") != FORMAT:
+            raise ValueError(f"format is {ckpt.get('format')!r}, expected {FORMAT!r}")
+        agent = PaintingAgent(**ckpt["config"])
+        agent.load_state_dict({k: v.float() if v.is_floating_point() else v
+                               for k, v in ckpt["state_dict"].items()})
+    except Exception as exc:  # noqa: BLE001 - any failure means "not an agent file"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first.split(". ")[0][:120]  # torch's unpickling errors run for paragraphs
+        raise ValueError(f"not a painting agent checkpoint: {path} ({first})") from None
+    agent.eval().to(device)
+    for p in agent.parameters():
+        p.requires_grad_(False)
+    return agent

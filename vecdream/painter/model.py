@@ -1,0 +1,171 @@
+"""The neural painter: a differentiable network that imitates one MyPaint brush.
+
+``NeuralPainter`` maps actions ``(N, 12)`` (see :mod:`~vecdream.painter.actions`) to
+straight RGBA strokes ``(N, 4, 64, 64)``. It is the generator of a conditional GAN
+(:mod:`~vecdream.painter.train`) trained on strokes rendered by real libmypaint.
+
+Why the architecture looks like this: a plain "MLP → 4×4 → deconvolutions" generator has
+to rediscover where a Bézier curve lies from twelve numbers, which takes GPU-days. Here
+the network is given the stroke's geometry per pixel instead (CoordConv-style
+conditioning): the distance to the curve's centre line, the curve parameter of the
+nearest point and the pressure interpolated there, plus the pixel coordinates and an
+embedding of the whole action. From those a small per-pixel network with a little
+spatial context learns what is specific to the brush: its profile and hardness, how
+pressure and speed change its radius and opacity, the end caps and the dab texture.
+The colour comes straight from the action's RGB (an opaque MyPaint preset paints one
+colour) plus a small learned residual. Every step is differentiable w.r.t. the action,
+so optimizers and the painting agent get gradients for position, size and colour.
+
+Convention: pixel ``(i, j)`` has its centre at ``((j + 0.5), (i + 0.5))`` in cell pixels,
+x right and y down, as SVG; action coordinates are fractions of the 64 px cell.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+from torch.nn import functional as F
+
+from .actions import ACTION_DIM, CELL, RADIUS_RANGE_PX
+
+__all__ = ["NeuralPainter", "load_painter", "painter_checkpoint", "SHIPPED_WEIGHTS"]
+
+SHIPPED_WEIGHTS = Path(__file__).with_name("weights") / "gan_painter.pt"
+_FEATURES = 9  # per-pixel geometry channels, see NeuralPainter._geometry
+
+
+def _bezier(actions: Tensor, samples: int) -> Tensor:
+    """Points on each action's quadratic Bézier: ``(N, samples, 2)`` in cell pixels."""
+    t = torch.linspace(0, 1, samples, device=actions.device, dtype=actions.dtype)[:, None]
+    p0, p1, p2 = (actions[:, None, k:k + 2] * CELL for k in (6, 8, 10))
+    return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
+
+
+class NeuralPainter(nn.Module):
+    """Action → stroke generator: ``forward(actions (N, 12)) -> (N, 4, 64, 64)`` RGBA.
+
+    Args:
+        hidden: width of the per-pixel network.
+        segments: the centre line is a polyline of this many segments (distance accuracy).
+
+    Shape:
+        - Input: ``(N, 12)`` actions in [0, 1].
+        - Output: ``(N, 4, 64, 64)`` straight RGBA in [0, 1], channels r, g, b, alpha.
+
+    A freshly initialised painter already draws a round-capped stroke of the action's
+    radius and colour (the alpha head starts at zero on top of a distance prior), so
+    code built on it works before the trained weights are loaded.
+    """
+
+    def __init__(self, hidden: int = 32, segments: int = 16) -> None:
+        super().__init__()
+        self.config = {"hidden": int(hidden), "segments": int(segments)}
+        self.segments = int(segments)
+        self.embed = nn.Sequential(nn.Linear(ACTION_DIM + 1, hidden), nn.SiLU(),
+                                   nn.Linear(hidden, hidden))
+        self.inp = nn.Conv2d(_FEATURES, hidden, 1)
+        self.mix = nn.Conv2d(hidden, hidden, 1)
+        self.ctx = nn.Conv2d(hidden, hidden // 4, 3, padding=1)
+        self.head = nn.Conv2d(hidden // 4, 4, 3, padding=1)
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)
+        # Sharpness of the distance prior (logit per pixel of distance inside the radius).
+        self.prior_gain = nn.Parameter(torch.tensor(2.0))
+        c = torch.arange(CELL, dtype=torch.float32) + 0.5
+        yy, xx = torch.meshgrid(c, c, indexing="ij")
+        self.register_buffer("grid", torch.stack([xx, yy], -1).reshape(-1, 2), persistent=False)
+
+    def _geometry(self, actions: Tensor) -> tuple[Tensor, Tensor]:
+        """Per-pixel features ``(N, 9, 64, 64)`` and the prior alpha logit ``(N, 1, 64, 64)``."""
+        n = actions.shape[0]
+        pts = _bezier(actions, self.segments + 1)                      # (N, S+1, 2)
+        a, ab = pts[:, :-1], pts[:, 1:] - pts[:, :-1]                  # (N, S, 2)
+        g = self.grid.to(actions.dtype)                                # (P, 2)
+        with torch.no_grad():
+            # Which segment is nearest, from |p - a - u·ab|² expanded into dot products
+            # (no (N, P, S, 2) tensor); the distance itself is recomputed below with
+            # gradients on that one segment only, which is exact and much cheaper.
+            ap_ab = torch.einsum("pc,nsc->nps", g, ab) - (a * ab).sum(-1)[:, None]
+            ap2 = ((g * g).sum(-1)[None, :, None] - 2 * torch.einsum("pc,nsc->nps", g, a)
+                   + (a * a).sum(-1)[:, None])                         # (N, P, S)
+            len2 = (ab * ab).sum(-1).clamp_min(1e-6)[:, None]          # (N, 1, S)
+            u = (ap_ab / len2).clamp(0, 1)
+            idx = (ap2 - 2 * u * ap_ab + u * u * len2).argmin(-1)      # (N, P)
+        a_n = a.gather(1, idx[..., None].expand(-1, -1, 2))            # (N, P, 2)
+        ab_n = ab.gather(1, idx[..., None].expand(-1, -1, 2))
+        ap_n = g[None] - a_n
+        u_n = ((ap_n * ab_n).sum(-1) / (ab_n * ab_n).sum(-1).clamp_min(1e-6)).clamp(0, 1)
+        diff = ap_n - u_n[..., None] * ab_n
+        d2 = (diff * diff).sum(-1)                                     # (N, P)
+        dist = (d2 + 1e-4).sqrt()
+        t = (idx.to(actions.dtype) + u_n) / self.segments
+        pressure = actions[:, :1] + (actions[:, 1:2] - actions[:, :1]) * t
+        lo, hi = (math.log(r) for r in RADIUS_RANGE_PX)
+        log_r = (lo + (hi - lo) * actions[:, 2:3]).expand(n, dist.shape[1])
+        radius = log_r.exp()
+        xy = self.grid.to(actions.dtype)[None] / CELL * 2 - 1          # (1, P, 2)
+        feats = torch.stack([
+            dist / 8, dist / radius - 1, t, pressure, log_r / 2, (t - 0.5).abs() * 2,
+            xy[..., 0].expand(n, -1), xy[..., 1].expand(n, -1), (d2 < 0.25).to(dist.dtype),
+        ], 1)
+        prior = self.prior_gain * (radius - dist)
+        shape = (n, -1, CELL, CELL)
+        return feats.reshape(shape), prior.reshape(shape)
+
+    def forward(self, actions: Tensor) -> Tensor:
+        """Paint each action on its own transparent 64×64 cell.
+
+        Args:
+            actions: ``(N, 12)`` in [0, 1].
+
+        Returns:
+            ``(N, 4, 64, 64)`` straight RGBA in [0, 1].
+        """
+        if actions.dim() != 2 or actions.shape[1] != ACTION_DIM:
+            raise ValueError(f"expected actions of shape (N, {ACTION_DIM}), "
+                             f"got {tuple(actions.shape)}")
+        feats, prior = self._geometry(actions)
+        length = (actions[:, 10:12] - actions[:, 6:8]).norm(dim=1, keepdim=True)
+        film = self.embed(torch.cat([actions, length], 1))[..., None, None]
+        h = F.silu(self.inp(feats) + film)
+        h = F.silu(self.mix(h))
+        h = F.silu(self.ctx(h))
+        out = self.head(h)
+        alpha = torch.sigmoid(out[:, 3:] + prior)
+        rgb = (actions[:, 3:6, None, None] + 0.2 * torch.tanh(out[:, :3])).clamp(0, 1)
+        return torch.cat([rgb, alpha], 1)
+
+
+def painter_checkpoint(painter: NeuralPainter, **extra) -> dict:
+    """The weights file's content: ``{"config", "state_dict", **extra}`` — plain tensors,
+    numbers and strings only, so :func:`torch.load` with ``weights_only=True`` reads it."""
+    state = {k: v.detach().cpu().clone() for k, v in painter.state_dict().items()}
+    return {"format": "vecdream-neural-painter", "config": dict(painter.config),
+            "state_dict": state, **extra}
+
+
+def load_painter(path: str | Path | None = None, device: str | torch.device = "cpu"
+                 ) -> NeuralPainter:
+    """A frozen painter in eval mode: ``path`` None loads the shipped GAN painter.
+
+    Raises:
+        ValueError: (one line) the file is missing or is not a painter checkpoint.
+    """
+    path = SHIPPED_WEIGHTS if path is None else Path(path)
+    if not path.is_file():
+        raise ValueError(f"painter weights not found: {path} (train them with "
+                         "`vecdream painter train`)")
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+        painter = NeuralPainter(**ckpt["config"])
+        painter.load_state_dict(ckpt["state_dict"])
+    except Exception as exc:  # noqa: BLE001 - any failure means "not a painter file"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"not a neural painter checkpoint: {path} ({first})") from None
+    painter.eval().to(device)
+    for p in painter.parameters():
+        p.requires_grad_(False)
+    return painter

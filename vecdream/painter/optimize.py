@@ -1,0 +1,203 @@
+"""Optimize brush strokes: :func:`optimize_brush`, Adam on the actions of a brush canvas.
+
+The brush is another image parameterization for every objective of
+:mod:`vecdream.objectives`: the canvas (:class:`~vecdream.painter.canvas.BrushCanvas`) is
+rendered through the frozen neural painter, scored on random views
+(:mod:`vecdream.augment`) like pen strokes, and the gradient flows back to the actions.
+With content loss this is Nakano's "intrinsic style transfer": the brush is the style.
+
+Objectives that read stroke geometry (``ink_length``, ``bending``, ``width_l1``,
+``palette``, ``grayscale``) have no :class:`~vecdream.drawing.Drawing` to read here: the
+first step raises a ``ValueError`` naming the objective instead of scoring nonsense.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor
+
+from vecdream.augment import make_views, sample_views
+from vecdream.loop import (
+    StepInfo,
+    channels_last,
+    make_generator,
+    resolve_device,
+    resolve_objective,
+)
+from vecdream.objectives import DreamContext, Objective
+from vecdream.painter.actions import CELL
+from vecdream.painter.canvas import BrushCanvas, Painter
+
+__all__ = ["BrushResult", "BrushStepInfo", "optimize_brush"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BrushResult:
+    """What :func:`optimize_brush` returns.
+
+    Attributes:
+        image: the final painter render ``(B, 3, H, W)``, detached.
+        actions: the optimized actions ``(B, N, 12)`` in [0, 1], detached.
+        canvas: the canvas (its ``origins``, ``layout`` and ``actions``).
+        history: ``{"loss": [...]}``, one value per step.
+        steps: steps actually run (fewer when a callback stopped the run).
+        objective: the objective that was minimized.
+    """
+
+    image: Tensor
+    actions: Tensor
+    canvas: BrushCanvas
+    history: dict[str, list[float]] = field(default_factory=dict)
+    steps: int = 0
+    objective: Objective | None = None
+
+
+@dataclass
+class BrushStepInfo(StepInfo):
+    """:class:`~vecdream.loop.StepInfo` of a brush step: ``drawings`` is empty,
+    ``actions`` ``(B, N, 12)`` holds the state; return True from the callback to stop."""
+
+    actions: Tensor | None = None
+
+
+class _NoDrawings(Sequence):
+    """``DreamContext.drawings`` of a brush step: any use is an error naming the objective."""
+
+    def __init__(self, objective: Objective) -> None:
+        self.name = objective.name
+
+    def _fail(self):
+        raise ValueError(
+            f"objective {self.name!r} reads stroke geometry (ink_length, bending, width_l1, "
+            "palette and grayscale need pen strokes); the brush medium has none: drop those "
+            "terms")
+
+    def __len__(self) -> int:
+        self._fail()
+
+    def __getitem__(self, i):
+        self._fail()
+
+    def __iter__(self) -> Iterator:
+        self._fail()
+
+
+def optimize_brush(
+    objective: Objective,
+    size: int | tuple[int, int] = 224,
+    *,
+    canvas: BrushCanvas | None = None,
+    painter: Painter | None = None,
+    cell: int = CELL,
+    grids: int = 2,
+    strokes: int = 4,
+    init_image: Tensor | None = None,
+    background: Sequence[float] | Tensor = (1.0, 1.0, 1.0),
+    steps: int = 200,
+    views: int = 8,
+    augment: str | Callable[[Tensor], Tensor] | None = "seed",
+    lr: float = 0.05,
+    milestones: Sequence[float] = (0.5, 0.75),
+    batch: int = 1,
+    seed: int | None = None,
+    device: str | torch.device = "auto",
+    callback: Callable[[BrushStepInfo], bool | None] | None = None,
+    progress: bool = False,
+) -> BrushResult:
+    """Optimize brush actions so the painted canvas minimizes ``objective``.
+
+    Args:
+        objective: any :class:`~vecdream.objectives.Objective` on views or renders
+            (channel, class_logit ensembles, content, style, diversity, discriminator).
+        size: canvas ``(W, H)`` or side in pixels (ignored with ``canvas``).
+        canvas: a starting canvas (optimized in place); default a random one.
+        painter: the neural painter; default the shipped one
+            (:func:`vecdream.painter.model.load_painter`).
+        cell, grids, strokes: the canvas's layout (:func:`~vecdream.painter.canvas.brush_layout`).
+        init_image: ``(3, H, W)``: start every stroke in the image's colour under it.
+        background: paper colour RGB in [0, 1].
+        steps: Adam steps.
+        views: random views per canvas per step.
+        augment: view preset (``"seed"``, ``"lucent"``), a callable, or None (crop only).
+        lr: Adam learning rate in action units (1 = a whole cell, or the whole colour range).
+        milestones: fractions of ``steps`` where the learning rate halves.
+        batch: canvases optimized together (for ``diversity``).
+        seed: makes the run deterministic on CPU (start, views).
+        device: ``"auto"``, ``"cpu"``, ``"cuda"``...
+        callback: called with a :class:`BrushStepInfo` after each step; True stops.
+        progress: show a tqdm bar.
+
+    Returns:
+        :class:`BrushResult`.
+
+    Raises:
+        ValueError: bad steps/views/lr, or an objective that needs pen-stroke geometry.
+    """
+    if steps < 0 or views < 1 or not lr > 0:
+        raise ValueError(f"expected steps >= 0, views >= 1 and lr > 0, got steps={steps}, "
+                         f"views={views}, lr={lr}")
+    dev = resolve_device(device)
+    objective, crop = resolve_objective(None, None, objective)
+    generator = make_generator(seed)
+    if canvas is None:
+        if painter is None:
+            from vecdream.painter.model import load_painter
+
+            painter = load_painter(device=dev)
+        canvas = BrushCanvas(painter, size, cell=cell, grids=grids, strokes=strokes,
+                             background=background, generator=generator, image=init_image,
+                             batch=batch)
+    canvas.to(dev)
+    if dev.type == "cpu":
+        channels_last(objective)
+    view_maker = make_views(augment, min(crop, *canvas.size))
+    canvas.actions.requires_grad_(True)
+    optimizer = torch.optim.Adam([canvas.actions], lr=lr)
+    history: dict[str, list[float]] = {"loss": []}
+    drawings = _NoDrawings(objective)
+    bar = _progress_bar(steps) if progress else None
+    step, renders = 0, None
+    try:
+        with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):
+            base = int(torch.randint(0, 2**62, (1,), generator=generator))
+            for step in range(1, steps + 1):
+                torch.manual_seed(base + step)  # step k's views depend on (seed, k) only
+                for group in optimizer.param_groups:
+                    group["lr"] = lr * 0.5 ** sum(step > m * steps for m in milestones)
+                optimizer.zero_grad(set_to_none=True)
+                renders = canvas.render()
+                ctx = DreamContext(sample_views(renders, view_maker, views), renders, drawings,
+                                   objective.needs)
+                loss = objective(ctx)
+                loss.backward()
+                optimizer.step()
+                canvas.clamp_()
+                history["loss"].append(loss.item())
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{history['loss'][-1]:.4g}")
+                if callback is not None and callback(BrushStepInfo(
+                        step, steps, history["loss"][-1], [], renders.detach(), optimizer,
+                        canvas.actions.detach())):
+                    break
+    finally:
+        if bar is not None:
+            bar.close()
+    canvas.actions = canvas.actions.detach()
+    with torch.no_grad():
+        image = canvas.render()
+    log.info("brush: %d steps, loss %s", step,
+             f"{history['loss'][0]:.4g} -> {history['loss'][-1]:.4g}" if history["loss"] else "-")
+    return BrushResult(image, canvas.actions.clone(), canvas, history, step, objective)
+
+
+def _progress_bar(steps: int):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=steps, desc="brush", unit="step")
