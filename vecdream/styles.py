@@ -13,7 +13,8 @@ dense      a busy texture: 400 thin strokes (width 0.75), re-seeded every 10 ste
 colour     a four-colour palette (near-black, red, blue, orange), free widths
            0.5-4, re-seeded every 10 steps.
 
-Every style starts from smooth arcs; dense and colour keep the default bending
+Every style starts from smooth arcs and cuts small self-loops (untangle 0.09, as
+``vecdream dream`` does by default); dense and colour keep the default bending
 weight (0.05).
 =========  ==================================================================
 
@@ -33,12 +34,12 @@ COLOUR_PALETTE = [(0.1, 0.1, 0.1), (0.84, 0.15, 0.16), (0.12, 0.47, 0.71), (1.0,
 
 STYLES: dict[str, dict[str, object]] = {
     "clean": {"n_paths": 100, "width": 1.5, "init": "smooth", "bend": 0.2, "ink": 0.02,
-              "prune_every": 10, "min_length": 6.0},
+              "prune_every": 10, "min_length": 6.0, "untangle": 0.09},
     "dense": {"n_paths": 400, "width": 0.75, "init": "smooth", "bend": 0.05, "ink": 0.0,
-              "prune_every": 10, "min_length": 0.0},
+              "prune_every": 10, "min_length": 0.0, "untangle": 0.09},
     "colour": {"n_paths": 200, "colors": COLOUR_PALETTE, "width": ("free", 0.5, 4.0),
                "init": "smooth", "bend": 0.05, "ink": 0.0, "prune_every": 10,
-               "min_length": 0.0},
+               "min_length": 0.0, "untangle": 0.09},
 }
 """``optimize_strokes(layer, channel, **STYLES[name])`` draws in style ``name``."""
 
