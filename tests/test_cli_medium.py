@@ -153,20 +153,11 @@ def test_brush_examples_write_their_files(tmp_path, capsys):
     assert capsys.readouterr().out.count("wrote") == 2
 
 
-def test_brush_notebook_runs_with_tiny_settings(tmp_path, monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    nb = nbformat.read(ROOT / "notebooks" / "brush.ipynb", as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[0].source.startswith("STEPS = "), "the first code cell must set STEPS"
-    code[0].source = f'STEPS = 3\nSIZE = 32\nCELL = 32\nOUT = r"{tmp_path / "nb"}"'
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    text = "".join(o.get("text", "") for o in outputs)
+def test_brush_notebook_runs_with_tiny_settings(tmp_path, run_notebook):
+    run = run_notebook("brush.ipynb", "STEPS = ",
+                       f'STEPS = 3\nSIZE = 32\nCELL = 32\nOUT = r"{tmp_path / "nb"}"')
+    text = run.text
     ratio = float(text.split("content loss ")[1].split("(")[1].split(" of")[0])
     assert ratio < 1.0
-    assert {"image/png", "image/svg+xml"} <= {k for o in outputs for k in o.get("data", {})}
+    assert {"image/png", "image/svg+xml"} <= run.kinds
     assert (tmp_path / "nb" / "paint.json").is_file()

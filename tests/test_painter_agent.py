@@ -241,32 +241,15 @@ def test_train_agent_cli_tiny_run(tmp_path):
     assert load_image(_glyph_png(tmp_path / "g.png")).shape == (3, 64, 96)
 
 
-def _run_notebook(name: str, first_line: str, settings: str, tmp_path: Path,
-                  monkeypatch: pytest.MonkeyPatch) -> str:
-    """Execute a notebook with its first code cell replaced; the printed text."""
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[0].source.startswith(first_line), f"the first code cell must set {first_line}"
-    code[0].source = settings
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    assert any("image/png" in o.get("data", {}) for o in outputs)
-    return "".join(o.get("text", "") for o in outputs)
-
-
-def test_example_and_notebook_run(tmp_path, monkeypatch, capsys):
+def test_example_and_notebook_run(tmp_path, run_notebook, capsys):
     import runpy
 
     example = runpy.run_path(str(ROOT / "examples" / "trace_glyph.py"))  # in-process: fast
     example["main"](["--text", "Ab", "--refine", "2", "--out", str(tmp_path / "ex")])
     assert "wrote" in capsys.readouterr().out
     assert (tmp_path / "ex" / "trace_glyph.svg").is_file()
-    text = _run_notebook("agent.ipynb", "TEXT = ",
-                         f'TEXT = "a1"\nREFINE = 2\nOUT = r"{tmp_path / "nb"}"', tmp_path,
-                         monkeypatch)
+    run = run_notebook("agent.ipynb", "TEXT = ",
+                       f'TEXT = "a1"\nREFINE = 2\nOUT = r"{tmp_path / "nb"}"')
+    assert "image/png" in run.kinds
+    text = run.text
     assert "one pass" in text and (tmp_path / "nb" / "trace.svg").is_file()

@@ -22,7 +22,7 @@ import torch
 from torch import Tensor
 
 from vecdream.drawing import Drawing
-from vecdream.render.flatten import bernstein
+from vecdream.render.flatten import sample_segments
 
 __all__ = ["UNTANGLE_EVERY", "cut_loops", "self_crossings", "untangling"]
 
@@ -41,9 +41,8 @@ def _split(ctrl: Tensor, t: float) -> tuple[Tensor, Tensor]:
 
 def _polyline(points: Tensor, n_segments: int, samples: int) -> Tensor:
     """One stroke's used segments sampled ``samples`` times each: ``(n * samples + 1, 2)``."""
-    ctrl = points[: 3 * n_segments + 1].unfold(0, 4, 3).permute(0, 2, 1)  # (n, 4, 2)
     t = torch.linspace(0, 1, samples + 1, dtype=points.dtype, device=points.device)[:-1]
-    curve = torch.einsum("tk,skd->std", bernstein(t), ctrl).reshape(-1, 2)
+    curve = sample_segments(points[: 3 * n_segments + 1], t).reshape(-1, 2)
     return torch.cat([curve, points[3 * n_segments: 3 * n_segments + 1]])
 
 

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from vecdream.drawing import Drawing
-from vecdream.render.flatten import bernstein
+from vecdream.render.flatten import sample_segments
 
 __all__ = [
     "DreamContext", "Objective", "channel", "neuron", "layer_norm", "class_logit", "ensemble",
@@ -266,10 +266,9 @@ def _contour_lengths(d: Drawing, samples: int = 8) -> Tensor:
     if d.points.shape[1] < 4:  # no segment at all (an empty SVG: points (0, 1, 2))
         return d.points.sum(dim=(1, 2)) * 0
     t = torch.linspace(0, 1, samples + 1, device=d.device, dtype=d.points.dtype)
-    ctrl = d.points.unfold(1, 4, 3).permute(0, 1, 3, 2)  # (C, S, 4, 2)
-    curve = torch.einsum("tk,cskd->cstd", bernstein(t), ctrl)
+    curve = sample_segments(d.points, t)  # (C, S, T, 2)
     seg_len = (curve[:, :, 1:] - curve[:, :, :-1]).norm(dim=-1).sum(-1)  # (C, S)
-    used = torch.arange(ctrl.shape[1], device=d.device)[None] < d.n_segments[:, None]
+    used = torch.arange(curve.shape[1], device=d.device)[None] < d.n_segments[:, None]
     return (seg_len * used).sum(1)
 
 
@@ -316,8 +315,7 @@ def _turning(d: Drawing, samples: int = 8) -> tuple[Tensor, Tensor]:
     """``1 - cos`` of the turning angle between successive chords of every contour's
     sampled curve ``(C, S * samples - 1)``, and the mask of those inside used segments."""
     t = torch.linspace(0, 1, samples + 1, device=d.device, dtype=d.points.dtype)[:-1]
-    ctrl = d.points.unfold(1, 4, 3).permute(0, 1, 3, 2)  # (C, S, 4, 2)
-    curve = torch.einsum("tk,cskd->cstd", bernstein(t), ctrl).flatten(1, 2)  # (C, S*T, 2)
+    curve = sample_segments(d.points, t).flatten(1, 2)  # (C, S*T, 2)
     curve = torch.cat([curve, d.points[:, -1:]], dim=1)
     chords = curve[:, 1:] - curve[:, :-1]  # (C, S*T, 2)
     a, b = chords[:, :-1], chords[:, 1:]

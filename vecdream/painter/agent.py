@@ -20,6 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from .actions import ACTION_DIM, CELL
+from .frozen import load_frozen
 
 __all__ = ["PaintingAgent", "composite", "paint", "agent_checkpoint", "load_agent",
            "SHIPPED_AGENT"]
@@ -141,21 +142,6 @@ def load_agent(path: str | Path | None = None, device: str | torch.device = "cpu
         ValueError: (one line) the file is missing or is not an agent checkpoint.
     """
     path = SHIPPED_AGENT if path is None else Path(path)
-    if not path.is_file():
-        raise ValueError(f"agent weights not found: {path} (train one with "
-                         "`vecdream painter train-agent`)")
-    try:
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
-        if ckpt.get("format") != FORMAT:
-            raise ValueError(f"format is {ckpt.get('format')!r}, expected {FORMAT!r}")
-        agent = PaintingAgent(**ckpt["config"])
-        agent.load_state_dict({k: v.float() if v.is_floating_point() else v
-                               for k, v in ckpt["state_dict"].items()})
-    except Exception as exc:  # noqa: BLE001 - any failure means "not an agent file"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        first = first.split(". ")[0][:120]  # torch's unpickling errors run for paragraphs
-        raise ValueError(f"not a painting agent checkpoint: {path} ({first})") from None
-    agent.eval().to(device)
-    for p in agent.parameters():
-        p.requires_grad_(False)
-    return agent
+    return load_frozen(path, lambda config: PaintingAgent(**config), kind="painting agent",
+                       missing=f"agent weights not found: {path} (train one with "
+                               "`vecdream painter train-agent`)", fmt=FORMAT, device=device)

@@ -17,8 +17,9 @@ def painter_group() -> None:
 
 
 def _register() -> None:
-    # Each stage module adds its commands here (imported lazily, so `vecdream --help`
-    # does not load the painter's dependencies).
+    # Each stage's CLI module adds its commands here. Those modules import only click
+    # at the top and the painter library inside their commands, so `vecdream --help`
+    # does not load it.
     from vecdream.painter.cli_agent import train_agent_command
     from vecdream.painter.cli_brush import fidelity_command, train_command
 

@@ -30,6 +30,7 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 
 from .actions import ACTION_DIM, CELL, RADIUS_RANGE_PX
+from .frozen import load_frozen
 
 __all__ = ["NeuralPainter", "load_painter", "painter_checkpoint", "SHIPPED_WEIGHTS"]
 
@@ -155,17 +156,6 @@ def load_painter(path: str | Path | None = None, device: str | torch.device = "c
         ValueError: (one line) the file is missing or is not a painter checkpoint.
     """
     path = SHIPPED_WEIGHTS if path is None else Path(path)
-    if not path.is_file():
-        raise ValueError(f"painter weights not found: {path} (train them with "
-                         "`vecdream painter train`)")
-    try:
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
-        painter = NeuralPainter(**ckpt["config"])
-        painter.load_state_dict(ckpt["state_dict"])
-    except Exception as exc:  # noqa: BLE001 - any failure means "not a painter file"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValueError(f"not a neural painter checkpoint: {path} ({first})") from None
-    painter.eval().to(device)
-    for p in painter.parameters():
-        p.requires_grad_(False)
-    return painter
+    return load_frozen(path, lambda config: NeuralPainter(**config), kind="neural painter",
+                       missing=f"painter weights not found: {path} (train them with "
+                               "`vecdream painter train`)", device=device)

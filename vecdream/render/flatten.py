@@ -14,7 +14,7 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
-__all__ = ["Lines", "bezier_lines", "bernstein"]
+__all__ = ["Lines", "bezier_lines", "bernstein", "sample_segments"]
 
 
 class Lines(NamedTuple):
@@ -41,6 +41,19 @@ def bernstein(t: Tensor) -> Tensor:
     """Cubic Bernstein basis at parameters ``t: (N,)`` → ``(N, 4)``."""
     s = 1 - t
     return torch.stack([s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t], dim=-1)
+
+
+def sample_segments(points: Tensor, t: Tensor) -> Tensor:
+    """Every cubic segment evaluated at parameters ``t: (T,)``.
+
+    Args:
+        points: control points ``(..., 3S+1, 2)`` (contours share their end points).
+
+    Returns:
+        ``(..., S, T, 2)``.
+    """
+    ctrl = points.unfold(-2, 4, 3).transpose(-1, -2)  # (..., S, 4, 2)
+    return torch.einsum("tk,...skd->...std", bernstein(t), ctrl)
 
 
 def _pieces_per_segment(ctrl: Tensor, active: Tensor, tolerance: float, max_length: float,
