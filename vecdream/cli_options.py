@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from vecdream.styles import DREAM
+
 __all__ = [
     "DEFAULT_NET", "DREAM_LAYER", "PAINT_LAYER", "apply_style", "colors_mode", "common_options",
     "hygiene_kwargs", "parse_tiles", "parse_width", "style_options",
@@ -142,9 +144,10 @@ _STYLE = [
     click.option("--style", type=click.Choice(["clean", "dense", "colour"]), default=None,
                  help="A named set of options (vecdream.styles.STYLES); options given on "
                       "the command line override it."),
-    click.option("--init", type=click.Choice(["smooth", "walk"]), default="smooth",
+    click.option("--init", type=click.Choice(["smooth", "walk"]), default=DREAM["init"],
                  show_default=True, help="Random start: random walks or short smooth arcs."),
-    click.option("--bend", type=click.FloatRange(min=0), default=0.05, show_default=True,
+    click.option("--bend", type=click.FloatRange(min=0), default=DREAM["bend"],
+                 show_default=True,
                  help="Weight of the bending-energy regularizer (unties loops; 0: off)."),
     click.option("--ink", type=click.FloatRange(min=0), default=0.0, show_default=True,
                  help="Weight of the ink-length penalty (fewer, shorter strokes)."),
@@ -152,7 +155,7 @@ _STYLE = [
                  help="Re-seed strokes that do not help every N steps (0: never)."),
     click.option("--min-length", type=click.FloatRange(min=0), default=0.0, show_default=True,
                  help="With --prune-every: also re-seed strokes shorter than this (units)."),
-    click.option("--untangle", type=click.FloatRange(min=0, max=1), default=0.09,
+    click.option("--untangle", type=click.FloatRange(min=0, max=1), default=DREAM["untangle"],
                  show_default=True,
                  help="Every 20 steps cut self-loops shorter than this fraction of the "
                       "canvas side out of the strokes (0: off)."),

@@ -22,6 +22,8 @@ FREE_ON_RESUME = frozenset({"steps", "out", "gif", "snapshot_every", "device", "
 """Options a resumed run may change: the total step count, outputs, device."""
 
 _NOT_RESTORED = frozenset({"device", "resume"})  # the machine decides; resume is the key
+_BEFORE_OPTION = {"untangle": 0.0}
+"""Options newer than some checkpoints, and the value that resumes such a run as it began."""
 _PATHS = frozenset({"out", "gif", "photo"})
 _TUPLES = frozenset({"tiles"})
 
@@ -97,5 +99,8 @@ def load_for_resume(ctx: click.Context, command: str, params: dict) -> Checkpoin
             raise click.UsageError(
                 f"{option} {plain(params[name])} conflicts with the checkpoint's {option} "
                 f"{value} ({path}); drop {option} to resume, or start a new run")
+    for name, value in _BEFORE_OPTION.items():  # a checkpoint older than the option
+        if name in params and name not in stored and not _given(ctx, name):
+            params[name] = value
     click.echo(f"resuming at step {ckpt.step}", err=True)
     return ckpt

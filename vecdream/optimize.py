@@ -128,10 +128,10 @@ def optimize_strokes(
             do not help the objective (:class:`vecdream.hygiene.Hygiene`); 0: never.
         min_length: with ``prune_every``, also re-seed strokes shorter than this
             (user units).
-        untangle: every 20 steps (until 90 % of the run) cut self-loops shorter than this
+        untangle: every 20 steps (until 75 % of the run) cut self-loops shorter than this
             fraction of the canvas's mean side out of the strokes
             (:func:`vecdream.loops.cut_loops`); 0: never. ``vecdream dream`` uses 0.09:
-            self-crossings per ink length 0.59 → 0.13 on ``make dream`` (BENCHMARKS.md).
+            self-crossings per ink length 0.58 → 0.21 on ``make dream`` (BENCHMARKS.md).
 
     Returns:
         :class:`Result` with the optimized drawing(s) and the loss history.

@@ -13,9 +13,9 @@ dense      a busy texture: 400 thin strokes (width 0.75), re-seeded every 10 ste
 colour     a four-colour palette (near-black, red, blue, orange), free widths
            0.5-4, re-seeded every 10 steps.
 
-Every style starts from smooth arcs and cuts small self-loops (untangle 0.09, as
-``vecdream dream`` does by default); dense and colour keep the default bending
-weight (0.05).
+Every style starts from :data:`DREAM`, what ``vecdream dream`` does by default: smooth
+arcs, small self-loops cut (untangle 0.09); dense and colour keep its bending weight
+(0.05).
 =========  ==================================================================
 
 Example:
@@ -28,18 +28,23 @@ Example:
 
 from __future__ import annotations
 
-__all__ = ["STYLES", "cli_values"]
+__all__ = ["DREAM", "STYLES", "cli_values"]
+
+DREAM: dict[str, object] = {"init": "smooth", "bend": 0.05, "untangle": 0.09}
+"""The stroke hygiene ``vecdream dream`` applies when no option says otherwise: smooth
+arcs, bending 0.05, small self-loops cut (each measured in BENCHMARKS.md, "Art
+quality"). The library's own defaults stay off, so ``paint`` and custom objectives are
+unchanged; ``optimize_strokes(..., **DREAM)`` dreams as the command does."""
 
 COLOUR_PALETTE = [(0.1, 0.1, 0.1), (0.84, 0.15, 0.16), (0.12, 0.47, 0.71), (1.0, 0.5, 0.05)]
 
 STYLES: dict[str, dict[str, object]] = {
-    "clean": {"n_paths": 100, "width": 1.5, "init": "smooth", "bend": 0.2, "ink": 0.02,
-              "prune_every": 10, "min_length": 6.0, "untangle": 0.09},
-    "dense": {"n_paths": 400, "width": 0.75, "init": "smooth", "bend": 0.05, "ink": 0.0,
-              "prune_every": 10, "min_length": 0.0, "untangle": 0.09},
-    "colour": {"n_paths": 200, "colors": COLOUR_PALETTE, "width": ("free", 0.5, 4.0),
-               "init": "smooth", "bend": 0.05, "ink": 0.0, "prune_every": 10,
-               "min_length": 0.0, "untangle": 0.09},
+    "clean": {**DREAM, "n_paths": 100, "width": 1.5, "bend": 0.2, "ink": 0.02,
+              "prune_every": 10, "min_length": 6.0},
+    "dense": {**DREAM, "n_paths": 400, "width": 0.75, "ink": 0.0, "prune_every": 10,
+              "min_length": 0.0},
+    "colour": {**DREAM, "n_paths": 200, "colors": COLOUR_PALETTE, "width": ("free", 0.5, 4.0),
+               "ink": 0.0, "prune_every": 10, "min_length": 0.0},
 }
 """``optimize_strokes(layer, channel, **STYLES[name])`` draws in style ``name``."""
 
