@@ -40,7 +40,8 @@ from vecdream.augment import make_views, sample_views
 from vecdream.init import smooth_strokes
 from vecdream.loops import self_crossings
 from vecdream.nets import load_net
-from vecdream.objectives import _contour_lengths, _turning, channel
+from vecdream.objectives import channel
+from vecdream.objectives.geometry import contour_lengths, turning
 from vecdream.optimize import optimize_strokes
 from vecdream.styles import DREAM
 
@@ -173,9 +174,9 @@ def clutter(net, layer: str, c: int, drawing: Drawing, size: int) -> dict[str, f
         img = render(drawing.select(keep), size, size)[None]
         drops.append(full - float(activation(net, layer, c, img, size)))
     drops_t = torch.tensor(drops)
-    lengths = _contour_lengths(drawing)
+    lengths = contour_lengths(drawing)
     dead = drops_t < 0.1 * full / n
-    energy, used = _turning(drawing)
+    energy, used = turning(drawing)
     turn = (torch.arccos((1 - energy).clamp(-1, 1)) * used).sum()
     crossings = self_crossings(drawing)
     return {"activation": full, "dead_ink": float(lengths[dead].sum() / lengths.sum()),

@@ -61,6 +61,15 @@ PUBLIC = {
     "vecdream.drawing": {"Drawing", "register_file_io"},
     "vecdream.loops": {"UNTANGLE_EVERY", "cut_loops", "self_crossings", "untangling"},
     "vecdream.styles": {"DREAM", "STYLES", "cli_values"},
+    "vecdream.objectives.core": {"DreamContext", "Need", "Objective"},
+    "vecdream.objectives.geometry": {
+        "bending", "contour_lengths", "grayscale", "ink_length", "palette", "turning",
+        "width_l1",
+    },
+    "vecdream.objectives.network": {
+        "channel", "class_logit", "content", "discriminator", "diversity", "ensemble",
+        "layer_norm", "neuron", "style",
+    },
 }
 
 

@@ -23,7 +23,8 @@ from vecdream.hygiene import Hygiene
 from vecdream.init import arc_points, smooth_strokes
 from vecdream.large import upscale
 from vecdream.nets import load_net
-from vecdream.objectives import DreamContext, _contour_lengths, bending, channel
+from vecdream.objectives import DreamContext, bending, channel
+from vecdream.objectives.geometry import contour_lengths
 from vecdream.optimize import optimize_strokes
 from vecdream.styles import STYLES, cli_values
 from vecdream.windows import _sample_corners
@@ -43,7 +44,7 @@ def _bend(d: Drawing) -> float:
 def test_smooth_strokes_are_short_arcs_on_the_canvas():
     d = smooth_strokes(50, size=(200, 100), generator=torch.Generator().manual_seed(1))
     assert d.points.shape == (50, 10, 2) and d.size == (200.0, 100.0)
-    lengths = _contour_lengths(d)
+    lengths = contour_lengths(d)
     assert lengths.min() >= 0.1 * 150 * 0.99 and lengths.max() <= 0.3 * 150 * 1.01
     again = smooth_strokes(50, size=(200, 100), generator=torch.Generator().manual_seed(1))
     assert torch.equal(d.points, again.points)

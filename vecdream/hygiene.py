@@ -32,7 +32,7 @@ from torch import Tensor
 
 from vecdream.drawing import Drawing
 from vecdream.init import arc_points
-from vecdream.objectives import _contour_lengths
+from vecdream.objectives.geometry import contour_lengths
 
 __all__ = ["Hygiene", "stroke_worth"]
 
@@ -81,7 +81,7 @@ class Hygiene:
             bar = self.tol * float(pos.sum()) / max(int((pos > 0).sum()), 1)
             bad = worth <= bar
             if self.min_length > 0:
-                bad |= _contour_lengths(d) < self.min_length
+                bad |= contour_lengths(d) < self.min_length
             idx = torch.nonzero(bad).flatten()
             cap = max(1, int(self.max_frac * len(d)))
             if len(idx) > cap:  # the worst first

@@ -1,0 +1,97 @@
+"""Objectives read from the drawing itself, not a network: ink length, widths, colours,
+bending. Regularizers, added to a network objective with a weight."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+
+from vecdream.drawing import Drawing
+from vecdream.objectives.core import DreamContext, Objective
+from vecdream.render.flatten import sample_segments
+
+__all__ = ["bending", "contour_lengths", "grayscale", "ink_length", "palette", "turning",
+           "width_l1"]
+
+
+def contour_lengths(d: Drawing, samples: int = 8) -> Tensor:
+    """Approximate length of every contour's used segments, ``(C,)``."""
+    if d.points.shape[1] < 4:  # no segment at all (an empty SVG: points (0, 1, 2))
+        return d.points.sum(dim=(1, 2)) * 0
+    t = torch.linspace(0, 1, samples + 1, device=d.device, dtype=d.points.dtype)
+    curve = sample_segments(d.points, t)  # (C, S, T, 2)
+    seg_len = (curve[:, :, 1:] - curve[:, :, :-1]).norm(dim=-1).sum(-1)  # (C, S)
+    used = torch.arange(curve.shape[1], device=d.device)[None] < d.n_segments[:, None]
+    return (seg_len * used).sum(1)
+
+
+def ink_length() -> Objective:
+    """Total stroke length in canvas diagonals per drawing: fewer, shorter strokes."""
+    def fn(ctx: DreamContext) -> Tensor:
+        return torch.stack([
+            contour_lengths(d).sum() / (d.size[0] ** 2 + d.size[1] ** 2) ** 0.5
+            for d in ctx.drawings
+        ]).mean()
+    return Objective(fn, "ink_length")
+
+
+def width_l1() -> Objective:
+    """Mean stroke width in user units: thin lines unless width pays off."""
+    def fn(ctx: DreamContext) -> Tensor:
+        widths = torch.cat([d.widths for d in ctx.drawings])
+        return widths.abs().sum() / max(widths.numel(), 1)  # 0, not NaN, with no strokes
+    return Objective(fn, "width_l1")
+
+
+def palette(colors: Sequence[Sequence[float]] | Tensor) -> Objective:
+    """Pull every stroke colour to its nearest palette colour (RGB in [0, 1])."""
+    pal = torch.as_tensor(colors, dtype=torch.float32)
+    if pal.dim() != 2 or pal.shape[1] != 3:
+        raise ValueError(f"palette: expected (K, 3) RGB colours, got shape {tuple(pal.shape)}")
+
+    def fn(ctx: DreamContext) -> Tensor:
+        rgb = torch.cat([d.stroke[:, :3] for d in ctx.drawings])
+        dist = torch.cdist(rgb, pal.to(rgb))
+        return dist.min(dim=1).values.pow(2).mean()
+    return Objective(fn, f"palette({len(pal)} colours)")
+
+
+def grayscale() -> Objective:
+    """Drain colour: variance of each stroke's RGB channels around their mean."""
+    def fn(ctx: DreamContext) -> Tensor:
+        rgb = torch.cat([d.stroke[:, :3] for d in ctx.drawings])
+        return (rgb - rgb.mean(dim=1, keepdim=True)).pow(2).mean()
+    return Objective(fn, "grayscale")
+
+
+def turning(d: Drawing, samples: int = 8) -> tuple[Tensor, Tensor]:
+    """``1 - cos`` of the turning angle between successive chords of every contour's
+    sampled curve ``(C, S * samples - 1)``, and the mask of those inside used segments."""
+    t = torch.linspace(0, 1, samples + 1, device=d.device, dtype=d.points.dtype)[:-1]
+    curve = sample_segments(d.points, t).flatten(1, 2)  # (C, S*T, 2)
+    curve = torch.cat([curve, d.points[:, -1:]], dim=1)
+    chords = curve[:, 1:] - curve[:, :-1]  # (C, S*T, 2)
+    a, b = chords[:, :-1], chords[:, 1:]
+    # eps keeps the gradient finite where a chord has zero length (a collapsed stroke)
+    cos = (a * b).sum(-1) / (a.norm(dim=-1) * b.norm(dim=-1) + 1e-6)
+    seg = torch.arange(1, chords.shape[1], device=d.device) // samples  # segment of b
+    used = seg[None] < d.n_segments[:, None]
+    return 1 - cos, used
+
+
+def bending() -> Objective:
+    """Bending energy: mean over strokes of the summed ``1 - cos(turn)`` along each stroke
+    (8 samples per segment). Straight strokes score 0, an arc of total turn ``θ`` about
+    ``θ² / 48``, a loop or a cusp far more: it unties the knots of a random start."""
+    def fn(ctx: DreamContext) -> Tensor:
+        terms = []
+        for d in ctx.drawings:
+            if d.points.shape[1] < 4 or d.points.shape[0] == 0:
+                terms.append(d.points.sum() * 0)
+                continue
+            energy, used = turning(d)
+            terms.append((energy * used).sum(1).mean())
+        return torch.stack(terms).mean()
+    return Objective(fn, "bending")
