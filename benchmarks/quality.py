@@ -103,11 +103,11 @@ def strokes(objective, config: str, n_paths: int, size: int, **kwargs) -> Drawin
 
 
 def pixel_image(net, layer: str, c: int, size: int, steps: int, views: int,
-                seed: int, gray: bool = False) -> torch.Tensor:
+                seed: int, grey: bool = False) -> torch.Tensor:
     """An unconstrained pixel image optimized like the strokes, ``(3, size, size)``;
-    ``gray``: one grey level per pixel (what black ink on white could at best show)."""
+    ``grey``: one grey level per pixel (what black ink on white could at best show)."""
     g = torch.Generator().manual_seed(seed)
-    image = (0.5 + 0.01 * torch.randn(1, 1 if gray else 3, size, size, generator=g)
+    image = (0.5 + 0.01 * torch.randn(1, 1 if grey else 3, size, size, generator=g)
              ).requires_grad_()
     opt = torch.optim.Adam([image], lr=0.05)
     maker = make_views("seed", min(net.input_size, size))
@@ -139,7 +139,7 @@ def run_activation(args: argparse.Namespace) -> None:
     for layer, c in HELD_OUT:
         t = time.perf_counter()
         images = torch.stack([pixel_image(net, layer, c, args.size, args.steps, args.views, 0,
-                                          gray=gray) for gray in (False, True)])
+                                          grey=grey) for grey in (False, True)])
         pix, grey = activation(net, layer, c, images, args.size).tolist()
         cells = []
         for name in args.configs:
