@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,24 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
+
+MYPAINT_PACKAGES = "libmypaint-1.5-1 mypaint-brushes"
+
+
+@pytest.fixture(autouse=True)
+def _mypaint_engine(request):
+    """Tests marked ``mypaint`` need the real brush engine: they skip with the Debian
+    packages' names where it is missing, and fail instead when
+    ``VECDREAM_REQUIRE_MYPAINT=1`` (set by ``.ci/run``, which installs them)."""
+    if request.node.get_closest_marker("mypaint") is None:
+        return
+    from vecdream.painter.mypaint import mypaint_available
+
+    if mypaint_available():
+        return
+    if os.environ.get("VECDREAM_REQUIRE_MYPAINT") == "1":
+        pytest.fail(f"VECDREAM_REQUIRE_MYPAINT=1 but libmypaint is missing ({MYPAINT_PACKAGES})")
+    pytest.skip(f"needs libmypaint: apt-get install {MYPAINT_PACKAGES}")
 
 
 @pytest.fixture(scope="module")

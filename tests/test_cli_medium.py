@@ -74,7 +74,7 @@ def test_paint_brush_halves_the_content_loss_without_libmypaint(photo, tmp_path,
     assert svg.size == (48.0, 32.0) and len(svg) == len(doc["actions"])
 
 
-@pytest.mark.skipif(not mypaint.mypaint_available(), reason="libmypaint is not installed")
+@pytest.mark.mypaint
 def test_dream_brush_replays_through_libmypaint(tmp_path):
     out = tmp_path / "d.png"
     result = invoke("dream", "--medium", "brush", "--class", 1, *TINY, "--steps", 2,

@@ -193,7 +193,7 @@ def test_save_brush_without_libmypaint_writes_png_json_svg(painter, tmp_path, mo
     assert svg.size == (40.0, 30.0) and len(svg) > 0
 
 
-@pytest.mark.skipif(not mypaint.mypaint_available(), reason="libmypaint is not installed")
+@pytest.mark.mypaint
 def test_save_brush_replays_through_libmypaint(painter, tmp_path):
     canvas = BrushCanvas(painter, (40, 30), cell=16, generator=torch.Generator().manual_seed(0))
     files = save_brush(canvas, tmp_path / "b.png")

@@ -1,6 +1,7 @@
 """The real brush engine (libmypaint through ctypes), the stroke cache and the CLI commands
-that need the engine. CI installs libmypaint (.ci/run); the "missing" path is tested by
-pointing the loader at a library name that does not exist."""
+that need the engine (marked ``mypaint``: skipped where libmypaint is missing, required by
+.ci/run); the "missing" path is tested by pointing the loader at a library name that does
+not exist."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def no_mypaint(monkeypatch):
     monkeypatch.setenv("VECDREAM_LIBMYPAINT", "libmypaint-does-not-exist.so.0")
 
 
+@pytest.mark.mypaint
 def test_engine_is_installed_and_has_the_presets():
     assert mp.mypaint_available()
     assert mp.DEFAULT_BRUSH in mp.BRUSHES and len(mp.BRUSHES) >= 3
@@ -33,6 +35,7 @@ def test_engine_is_installed_and_has_the_presets():
         assert json.loads(mp.brush_json(brush))["settings"]
 
 
+@pytest.mark.mypaint
 def test_stroke_lies_on_the_curve_in_the_action_colour():
     rgba = mp.render_stroke(LINE)
     assert rgba.shape == (4, CELL, CELL) and rgba.dtype == torch.float32
@@ -49,6 +52,7 @@ def test_stroke_lies_on_the_curve_in_the_action_colour():
     assert torch.allclose(colour, LINE[3:6], atol=0.02)
 
 
+@pytest.mark.mypaint
 def test_rendering_is_deterministic_for_every_preset():
     actions = torch.rand(3, 12, generator=torch.Generator().manual_seed(3))
     for brush in mp.BRUSHES:
@@ -57,6 +61,7 @@ def test_rendering_is_deterministic_for_every_preset():
         assert torch.equal(first, mp.render_actions(actions, brush=brush)), brush
 
 
+@pytest.mark.mypaint
 def test_origins_and_cell_place_and_scale_strokes():
     two = torch.stack([LINE, LINE])
     origins = torch.tensor([[0.0, 0.0], [128.0, 64.0]])
@@ -73,6 +78,7 @@ def test_origins_and_cell_place_and_scale_strokes():
     assert abs((alpha[:, 64]).sum().item() - 2 * small) <= 2
 
 
+@pytest.mark.mypaint
 def test_background_composites_and_strokes_paint_in_order():
     red, blue = LINE.clone(), LINE.clone()
     red[3:6] = torch.tensor([1.0, 0.0, 0.0])
@@ -83,6 +89,7 @@ def test_background_composites_and_strokes_paint_in_order():
     assert rgba[2, 32, 32] > 0.95 and rgba[0, 32, 32] < 0.05  # the later stroke is on top
 
 
+@pytest.mark.mypaint
 def test_bad_inputs_are_value_errors():
     with pytest.raises(ValueError, match=r"\(N, 12\)"):
         mp.render_actions(torch.zeros(2, 5))
@@ -111,12 +118,14 @@ def test_cli_without_the_engine_says_what_to_install(no_mypaint, tmp_path, args)
     assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
 
 
+@pytest.mark.mypaint
 def test_cli_refuses_an_unknown_brush(tmp_path):
     result = CliRunner().invoke(main, ["painter", "train", "--data", str(tmp_path / "d"),
                                        "--out", str(tmp_path / "o"), "--brush", "x/y"])
     assert result.exit_code == 2 and "--brush" in result.output and "unknown brush" in result.output
 
 
+@pytest.mark.mypaint
 def test_stroke_cache_resumes_chunk_by_chunk(tmp_path):
     folder = tmp_path / "strokes"
     build_stroke_cache(folder, 6, chunk=3)

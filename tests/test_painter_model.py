@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from vecdream.cli import main
 from vecdream.painter.actions import ACTION_DIM, CELL, random_actions
 from vecdream.painter.model import SHIPPED_WEIGHTS, NeuralPainter, load_painter, painter_checkpoint
-from vecdream.painter.mypaint import mypaint_available
 from vecdream.painter.strokes_data import held_out_actions, render_targets
 from vecdream.painter.train import evaluate, fidelity
 
@@ -80,7 +79,7 @@ def test_shipped_weights_are_small_and_load_weights_only():
     assert ckpt["format"] == "vecdream-neural-painter" and ckpt["brush"] == "classic/pen"
 
 
-@pytest.mark.skipif(not mypaint_available(), reason="needs libmypaint (CI installs it)")
+@pytest.mark.mypaint
 def test_shipped_painter_matches_the_real_engine():
     actions = held_out_actions(64)
     targets = render_targets(actions)
@@ -100,7 +99,7 @@ def test_fidelity_metric():
     assert scores["psnr"] == pytest.approx(-10 * torch.log10(torch.tensor(16 / 512)).item())
 
 
-@pytest.mark.skipif(not mypaint_available(), reason="needs libmypaint (CI installs it)")
+@pytest.mark.mypaint
 def test_cli_train_resume_and_fidelity(tmp_path):
     run, data = tmp_path / "run", tmp_path / "data"
     base = ["painter", "train", "--data", str(data), "--strokes", "8", "--batch", "4",
@@ -122,6 +121,7 @@ def test_cli_train_resume_and_fidelity(tmp_path):
     assert result.exit_code == 2 and "--weights" in result.output
 
 
+@pytest.mark.mypaint
 def test_example_and_notebook_run(tmp_path, run_notebook):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.run([sys.executable, str(ROOT / "examples" / "brush_stroke.py"),

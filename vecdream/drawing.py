@@ -302,9 +302,13 @@ class Drawing:
         """A deep copy (tensors cloned, still in the graph)."""
         return self._map(lambda t: t.clone())
 
-    def to(self, device: torch.device | str | None = None, dtype: torch.dtype | None = None
-           ) -> Drawing:
-        """Move to a device; ``dtype`` applies to the float tensors only."""
+    def to(self, device: torch.device | str | torch.dtype | None = None,
+           dtype: torch.dtype | None = None) -> Drawing:
+        """Move to a device and/or dtype (``d.to(torch.float64)`` works, as on a tensor);
+        ``dtype`` applies to the float tensors only."""
+        if isinstance(device, torch.dtype):
+            device, dtype = None, device
+
         def move(t: Tensor) -> Tensor:
             return t.to(device=device, dtype=dtype if t.is_floating_point() else None)
         return self._map(move)

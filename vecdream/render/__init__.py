@@ -48,7 +48,7 @@ def _background(background: Sequence[float] | Tensor, n_images: int, like: Tenso
 
 
 def _style(drawings: Sequence[Drawing], scales: list[tuple[float, float]],
-           origin: tuple[float, float]) -> dict[str, Tensor] | None:
+           origin: tuple[float, float], dtype: torch.dtype) -> dict[str, Tensor] | None:
     """The SVG-fidelity fields of a batch in pixels, or None when every drawing is plain.
 
     Table indices are offset so the batch has one table of each kind;
@@ -98,7 +98,8 @@ def _style(drawings: Sequence[Drawing], scales: list[tuple[float, float]],
         n_group += d.group_opacity.shape[0]
         n_clip += d.clip_parent.shape[0]
         n_shape += d.clip_shape_clip.shape[0]
-    return {name: torch.cat(parts) for name, parts in out.items()}
+    return {name: torch.cat([p.to(dtype) if p.is_floating_point() else p for p in parts])
+            for name, parts in out.items()}
 
 
 def render(
@@ -166,17 +167,24 @@ def render(
         "evenodd", "path_image")}
     n_before = 0
     scales = []
+    # One dtype for the scene: the widest of the drawings' points (float64 drawings
+    # render in float64, e.g. for gradcheck); every float field follows it.
+    dtype = drawings[0].points.dtype
+    for d in drawings[1:]:
+        dtype = torch.promote_types(dtype, d.points.dtype)
     for i, d in enumerate(drawings):
         if not torch.isfinite(d.points).all():
             raise ValueError("render: drawing has non-finite points (NaN or inf)")
         w_units, h_units = (view_w, view_h) if region is not None else d.size
         sx, sy = out_w * samples / w_units, out_h * samples / h_units
         scales.append((sx, sy))
-        shifted = d.points - d.points.new_tensor([x0, y0])
-        parts["points"].append(_pad_segments(shifted * d.points.new_tensor([sx, sy]), n_points))
-        parts["widths"].append(clamp_passing(d.widths, 0.0, float("inf")) * (sx * sy) ** 0.5)
-        parts["stroke"].append(clamp_passing(d.stroke, 0.0, 1.0))
-        parts["fill"].append(clamp_passing(d.fill, 0.0, 1.0))
+        points = d.points.to(dtype)
+        shifted = points - points.new_tensor([x0, y0])
+        parts["points"].append(_pad_segments(shifted * points.new_tensor([sx, sy]), n_points))
+        parts["widths"].append(clamp_passing(d.widths.to(dtype), 0.0, float("inf"))
+                               * (sx * sy) ** 0.5)
+        parts["stroke"].append(clamp_passing(d.stroke.to(dtype), 0.0, 1.0))
+        parts["fill"].append(clamp_passing(d.fill.to(dtype), 0.0, 1.0))
         parts["n_segments"].append(d.n_segments)
         parts["closed"].append(d.closed)
         parts["contour_path"].append(d.contour_path + n_before)
@@ -188,7 +196,7 @@ def render(
     image = render_paths(
         scene.pop("points"), scene.pop("widths"), scene.pop("stroke"), scene.pop("fill"),
         height=out_h * samples, width=out_w * samples, background=bg, tile=tile,
-        tolerance=tolerance, style=_style(drawings, scales, (x0, y0)), **scene,
+        tolerance=tolerance, style=_style(drawings, scales, (x0, y0), dtype), **scene,
     )
     if samples > 1:
         image = F.avg_pool2d(image, samples)

@@ -59,6 +59,11 @@ def edge_pixel_area(xa: Tensor, ya: Tensor, xb: Tensor, yb: Tensor, col: Tensor,
     return (y1 - y0) * mean
 
 
+def _near(v: Tensor, lo: Tensor, hi: Tensor) -> Tensor:
+    """``v`` clamped to ``[lo - 2, hi + 2]`` (bookkeeping only: indices stay in range)."""
+    return torch.minimum(torch.maximum(v, (lo - 2).to(v.dtype)), (hi + 2).to(v.dtype))
+
+
 def rule_coverage(acc: Tensor, evenodd: Tensor) -> Tensor:
     """Coverage from the integrated winding ``acc`` under the fill rule (bool, broadcast)."""
     magnitude = acc.abs()
@@ -90,9 +95,11 @@ def region_coverage(a: Tensor, b: Tensor, region: Tensor, box: Tensor, entry_reg
     offset = torch.cumsum(stride * rows, 0) - stride * rows
     total = int((stride * rows).sum())
     with torch.no_grad():
-        ylo = torch.minimum(a[:, 1], b[:, 1])
-        yhi = torch.maximum(a[:, 1], b[:, 1])
         ry0, ry1 = y0[region], y1[region]
+        # Far-off vertices are clamped just outside the box before the integer
+        # bookkeeping, so no float ever overflows a row or column index.
+        ylo = _near(torch.minimum(a[:, 1], b[:, 1]), ry0, ry1)
+        yhi = _near(torch.maximum(a[:, 1], b[:, 1]), ry0, ry1)
         # Rows the edge crosses; an end exactly on a row boundary also visits the row
         # beyond it (zero height there, but half of that vertex's one-sided gradients).
         j0 = torch.maximum(torch.ceil(ylo).long() - 1, ry0)
@@ -114,8 +121,9 @@ def region_coverage(a: Tensor, b: Tensor, region: Tensor, box: Tensor, entry_reg
         ys1 = torch.minimum(torch.maximum(eb[:, 1], rowf), rowf + 1)
         xs0 = ea[:, 0] + (ys0 - ea[:, 1]) * (eb[:, 0] - ea[:, 0]) / safe
         xs1 = ea[:, 0] + (ys1 - ea[:, 1]) * (eb[:, 0] - ea[:, 0]) / safe
-        c_first = torch.floor(torch.minimum(xs0, xs1)).long()
-        c_last = torch.floor(torch.maximum(xs0, xs1)).long()
+        rx0, rx1 = x0[reg], x1[reg]
+        c_first = torch.floor(_near(torch.minimum(xs0, xs1), rx0, rx1)).long()
+        c_last = torch.floor(_near(torch.maximum(xs0, xs1), rx0, rx1)).long()
         # Cover lands right of the crossed pixels, or on the box's first/spare column.
         cover_col = torch.minimum(torch.maximum(c_last + 1, x0[reg]), x1[reg])
         lo = torch.maximum(c_first, x0[reg])

@@ -133,7 +133,9 @@ def stroke_outlines(lines: Lines, contour_path: Tensor, closed: Tensor, n_segmen
         # turn (a separate join polygon would flip sides there). Larger turns inside a
         # curve get round joins: the stroke of a curve is the round pen's sweep.
         gap = rj * (1 - ((1 + dot) / 2).clamp_min(0).sqrt())
-        ribbon = gap <= 0.25 * tolerance
+        # A hairline's gap is tiny at any turn; the shared miter needs 1 + dot well
+        # away from 0 (a reversal would divide by zero).
+        ribbon = (gap <= 0.25 * tolerance) & (dot > 0.5)
         kind = torch.where(boundary, join[path[i0]], JOIN_ROUND)
     miter_dir = (nrm[i0] + nrm[i1]) / torch.where(ribbon, 1 + dot, 1.0)[:, None]
     start_off = nrm.index_put((i1[ribbon],), miter_dir[ribbon])

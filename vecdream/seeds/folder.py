@@ -1,11 +1,11 @@
 """A designer's seed folder (SVG, vector PDF, PNG/JPG) as a cached torch dataset.
 
 Vector seeds stay :class:`Drawing`\\ s (``SeedFolder.drawings``) for the vector tools,
-and are rasterized for training with cairosvg, a full SVG renderer (gradients, clips,
-masks and text look right even where our differentiable renderer skips them). Raster
-seeds are images only. Every unreadable file gives one ``logging`` warning naming the
-file and why, and the folder's :class:`FolderSummary` counts what was read and skipped;
-nothing raises for a bad file.
+and are rasterized for training by full renderers, cairosvg for SVG and pdfium for PDF
+(gradients, clips, masks and text look right even where our differentiable renderer
+skips them). Raster seeds are images only. Every unreadable file gives one ``logging``
+warning naming the file and why, and the folder's :class:`FolderSummary` counts what
+was read and skipped; nothing raises for a bad file.
 
 Images are decoded once into a uint8 tensor ``(N, 3, S, S)`` (and optionally a cache
 file), so training epochs never re-parse files.
@@ -28,7 +28,7 @@ from torch import Tensor
 from torch.utils.data import Dataset
 
 from vecdream.drawing import Drawing
-from vecdream.seeds.pdf_read import PdfReadError, drawing_from_pdf_svg, pdf_to_svg_text
+from vecdream.seeds.pdf_read import PdfReadError, read_pdf, render_pdf
 from vecdream.svg import SVGError, drawing_to_svg, read_svg
 
 __all__ = ["FolderSummary", "Seed", "SeedFolder", "family_dataset", "rasterize_svg", "read_seed"]
@@ -130,12 +130,12 @@ def read_seed(path: str | os.PathLike, size: int = 64) -> Seed:
     if suffix not in VECTOR:
         raise ValueError(f"not a seed file: {suffix or 'no extension'} is not SVG, PDF or image")
     try:
-        if VECTOR[suffix] == "pdf":
-            text = pdf_to_svg_text(path).encode("utf-8")
-            drawing = drawing_from_pdf_svg(text)
-        else:
-            text = path.read_bytes()
-            drawing = read_svg(path)
+        if VECTOR[suffix] == "pdf":  # pdfium renders the page: text and images too
+            drawing = read_pdf(path)
+            page, has_images = render_pdf(path, size)
+            return Seed(path, "pdf", drawing, _letterbox(page, size), has_images)
+        text = path.read_bytes()
+        drawing = read_svg(path)
         image = rasterize_svg(text, size, drawing.size)
     except PdfReadError as exc:
         raise ValueError(f"unreadable PDF: {exc}") from None
