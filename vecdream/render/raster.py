@@ -25,6 +25,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from vecdream.render.caps import DistanceStyle, distance_styles, polygon_distance
 from vecdream.render.compose import clip_masks, collapse_groups, composite, lookup
 from vecdream.render.fill import region_coverage, rule_coverage
 from vecdream.render.flatten import bezier_lines
@@ -92,6 +93,46 @@ def _clip_mask(style: dict[str, Tensor], entry_path: Tensor, entry_tile: Tensor,
     return torch.where((clip >= 0)[:, None], mask, 1.0)
 
 
+def _join_tiles(caps: DistanceStyle | None, path_image: Tensor, grid: Grid
+                ) -> tuple[Tensor, Tensor]:
+    """(miter quad, global tile) pairs of the distance route's joins."""
+    if caps is None or caps.join_polys.shape[0] == 0:
+        empty = torch.zeros(0, dtype=torch.long, device=path_image.device)
+        return empty, empty
+    with torch.no_grad():
+        polys = caps.join_polys.detach()
+        tx0, ty0, nx, ny = tile_ranges(polys.amin(1) - AA_REACH, polys.amax(1) + AA_REACH,
+                                       grid)
+        j_idx, tx, ty = expand_tiles(tx0, ty0, nx, ny)
+        tile = path_image[caps.join_path[j_idx]] * grid.tiles_per_image + ty * grid.tiles_x + tx
+    return j_idx, tile
+
+
+def _styled_distance(dist: Tensor, caps: DistanceStyle, piece: Tensor, n_uncut: int,
+                     px: Tensor, py: Tensor, half_width: Tensor, j_idx: Tensor, j_tile: Tensor,
+                     grid: Grid) -> Tensor:
+    """Piece distances ``(N, K)`` (the pairs from ``n_uncut`` on lie near a cut point)
+    with the cuts of caps and sharp joins (``max(d, r - s)``), followed by the join
+    polygons' distances ``(Nj, K)`` (``r + sdf``), ready for the scatter-min."""
+    parts = [dist[:n_uncut]]
+    if n_uncut < dist.shape[0]:
+        tail, cut_piece = dist[n_uncut:], piece[n_uncut:]
+        cut_px, cut_py, r = px[n_uncut:], py[n_uncut:], half_width[n_uncut:, None]
+        for side in (0, 1):
+            point = caps.cut_point[side][cut_piece]
+            normal = caps.cut_dir[side][cut_piece]
+            past = ((cut_px - point[:, :1]) * normal[:, :1]
+                    + (cut_py - point[:, 1:]) * normal[:, 1:])
+            in_zone = caps.cut_zone[side][cut_piece][:, None]
+            tail = torch.where(in_zone, torch.maximum(tail, r - past), tail)
+        parts.append(tail)
+    if j_idx.shape[0]:
+        jx, jy = tile_pixels(j_tile, grid, dist.dtype)
+        r = caps.join_half_width[j_idx][:, None]
+        parts.append(polygon_distance(caps.join_polys[j_idx], jx, jy) + r)
+    return torch.cat(parts) if len(parts) > 1 else dist
+
+
 def render_paths(
     points: Tensor,
     widths: Tensor,
@@ -143,24 +184,43 @@ def render_paths(
     with torch.no_grad():
         stroke_on = (stroke[:, 3] > 0) & (widths >= 0)
         fill_on = fill[:, 3] > 0
-        outlined = torch.zeros_like(stroke_on)
+        outlined = candidates = torch.zeros_like(stroke_on)
         if "cap" in style:
             eye = torch.eye(2, dtype=dtype, device=device)
-            outlined = stroke_on & ((style["cap"] != 1) | (style["join"] != 1) | (
-                style["stroke_transform"] != eye).flatten(1).any(1))
-    refine = outlined[contour_path] if bool(outlined.any()) else None
+            outlined = stroke_on & (style["stroke_transform"] != eye).flatten(1).any(1)
+            candidates = stroke_on & ~outlined & ((style["cap"] != 1) | (style["join"] != 1))
+        styled = outlined | candidates
+    refine = styled[contour_path] if bool(styled.any()) else None
     lines = bezier_lines(points, n_segments, tolerance=tolerance, max_length=float(tile),
                          refine_ends=refine)
     line_path = contour_path[lines.contour]
     line_image = path_image[line_path]
+    # Styled strokes take the distance route where caps and joins allow (:mod:`~.caps`).
+    caps = None
+    stroke_a, stroke_b = lines.a, lines.b
+    if bool(candidates.any()):
+        caps = distance_styles(lines, contour_path, closed, n_segments, candidates,
+                               widths / 2, style["cap"], style["join"], style["miter_limit"],
+                               tolerance)
+        outlined = outlined | (candidates & ~caps.eligible)
+        stroke_a, stroke_b = caps.a, caps.b
     with torch.no_grad():
-        # Round strokes: one distance layer per path, id 2p + 1 (over the fill, id 2p).
+        # Distance strokes: one layer per path, id 2p + 1 (over the fill, id 2p).
         s_idx = torch.nonzero((stroke_on & ~outlined)[line_path]
                               & (~lines.closing | closed[lines.contour])).squeeze(1)
         f_idx = torch.nonzero(fill_on[line_path]).squeeze(1)
     reach = widths.detach()[line_path[s_idx]] / 2 + AA_REACH
-    s_piece, s_tile = bin_pieces(lines.a[s_idx], lines.b[s_idx], reach, line_image[s_idx], grid)
+    s_piece, s_tile = bin_pieces(stroke_a[s_idx], stroke_b[s_idx], reach, line_image[s_idx],
+                                 grid)
     s_piece = s_idx[s_piece]
+    n_uncut = s_piece.shape[0]
+    if caps is not None:
+        with torch.no_grad():  # pairs with an end cut go last (they take extra work)
+            cut = caps.cut_zone[0][s_piece] | caps.cut_zone[1][s_piece]
+            order = torch.argsort(cut.to(torch.uint8), stable=True)
+            s_piece, s_tile = s_piece[order], s_tile[order]
+            n_uncut -= int(cut.sum())
+    j_idx, j_tile = _join_tiles(caps, path_image, grid)
 
     # Area layers: fills (every piece, closing ones included) and outlined strokes.
     area_a, area_b = [lines.a[f_idx]], [lines.b[f_idx]]
@@ -183,11 +243,13 @@ def render_paths(
         e_cov = torch.zeros(0, tile * tile, dtype=dtype, device=device)
 
     with torch.no_grad():
+        join_layer = 2 * caps.join_path[j_idx] + 1 if caps is not None else j_idx
         keys = torch.cat([e_tile * n_layers + e_layer,
-                          s_tile * n_layers + 2 * line_path[s_piece] + 1])
+                          s_tile * n_layers + 2 * line_path[s_piece] + 1,
+                          j_tile * n_layers + join_layer])
         entries, inverse = torch.unique(keys, return_inverse=True)
         n_e = e_tile.shape[0]
-        inv_area, inv_spair = inverse[:n_e], inverse[n_e:]
+        inv_area, inv_spair = inverse[:n_e], inverse[n_e:]  # pieces, then miter quads
         entry_tile = torch.div(entries, n_layers, rounding_mode="floor")
         entry_layer = entries % n_layers
         entry_path = torch.div(entry_layer, 2, rounding_mode="floor")
@@ -196,7 +258,10 @@ def render_paths(
     k = tile * tile
     if s_piece.shape[0]:
         px, py = tile_pixels(s_tile, grid, dtype)
-        dist = PointSegmentDistance.apply(lines.a[s_piece], lines.b[s_piece], px, py)
+        dist = PointSegmentDistance.apply(stroke_a[s_piece], stroke_b[s_piece], px, py)
+        if caps is not None:
+            dist = _styled_distance(dist, caps, s_piece, n_uncut, px, py,
+                                    widths[line_path[s_piece]] / 2, j_idx, j_tile, grid)
         outline = dist.new_full((entries.shape[0], k), _FAR).scatter_reduce(
             0, inv_spair[:, None].expand(-1, k), dist, "amin")
         round_cov = coverage_stroke(outline, widths[entry_path] / 2)
