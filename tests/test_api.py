@@ -47,7 +47,7 @@ PUBLIC = {
         "save_png", "svg_to_pdf_bytes",
     },
     "vecdream.optimize": {
-        "Result", "StepInfo", "ViewFn", "full_canvas_views", "make_generator",
+        "DEFAULT_LAYER", "Result", "StepInfo", "ViewFn", "full_canvas_views", "make_generator",
         "optimize_strokes", "resolve_objective", "run_loop",
     },
     "vecdream.loop": {

@@ -155,4 +155,4 @@ def test_cli_plot_bad_svg(tmp_path):
     bad = tmp_path / "bad.svg"
     bad.write_text("<svg")
     result = CliRunner().invoke(main, ["plot", str(bad)])
-    assert result.exit_code == 1 and result.output.startswith("Error:")
+    assert result.exit_code == 2 and "bad.svg: malformed XML" in result.output  # bad input

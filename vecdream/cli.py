@@ -1,7 +1,10 @@
 """The ``vecdream`` command line: a group of small commands, each over library calls.
 
-Commands live in ``cli_*`` modules (render, plot, dream/paint, nets, info); this module
-only holds the group, the logging set-up and the registrations.
+Commands live in ``cli_*`` modules (render, plot, dream/paint, nets, info) and in the
+``seeds`` and ``painter`` packages; this module only holds the group, the logging set-up
+and the table of commands. A command's module (and torch with it) is imported when that
+command runs, so ``vecdream --help`` and a bad argument answer at once
+(:class:`vecdream.cli_lazy.LazyGroup`).
 """
 
 from __future__ import annotations
@@ -10,14 +13,42 @@ import logging
 
 import click
 
-from vecdream.cli_dream import dream_command, paint_command
-from vecdream.cli_info import info_command
-from vecdream.cli_nets import channels_command, layers_command
-from vecdream.cli_plot import plot_command
-from vecdream.cli_render import random_command, render_command
+from vecdream.cli_lazy import LazyGroup
 from vecdream.provenance import vecdream_version
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main"]
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: ("module:attribute", the first sentence of its docstring, listed by --help)
+    "channels": ("vecdream.cli_nets:channels_command",
+                 "Dream channels of LAYER in one batch and write a labelled contact sheet."),
+    "dream": ("vecdream.cli_dream:dream_command",
+              "Optimize strokes to excite a network's channel, layer or class."),
+    "info": ("vecdream.cli_info:info_command",
+             "Print the provenance vecdream wrote into an SVG, PNG or PDF: version, command, "
+             "net, layer, channel or class, steps, seed, size."),
+    "layers": ("vecdream.cli_nets:layers_command",
+               "List NET's layers to dream: channel count and activation size at 224 px."),
+    "paint": ("vecdream.cli_dream:paint_command",
+              "Paint a photo with strokes: match a layer's activations (content loss)."),
+    "painter": ("vecdream.painter.cli:painter_group",
+                "The learned brush: train the neural painter and the painting agent, replay "
+                "actions."),
+    "plot": ("vecdream.cli_plot:plot_command",
+             "Write a pen-plotter file: mm page, one layer per pen, merged and sorted paths."),
+    "random": ("vecdream.cli_render:random_command",
+               "Write a random-walk drawing as SVG (and PDF) and PNG."),
+    "render": ("vecdream.cli_render:render_command",
+               "Render an SVG file to PNG with vecdream's renderer (or re-export it as "
+               "PDF/SVG)."),
+    "seeds": ("vecdream.seeds.cli:seeds_group",
+              "Seeds for variable-data printing (HP Mosaic): make, augment, stats."),
+    "sweep": ("vecdream.cli_sweep:sweep_command",
+              "Dream every point of SPEC's grid into OUT (point_NNNN.svg + sweep.json)."),
+    "trace": ("vecdream.painter.cli_agent:trace_command",
+              "Paint IMAGE with brush strokes in one pass of the painting agent."),
+}
+"""Every top-level command; a new one is a new row (its module imported when it runs)."""
 
 
 class _EchoHandler(logging.Handler):
@@ -40,44 +71,9 @@ def _set_up_logging(verbose: bool) -> None:
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy=COMMANDS)
 @click.version_option(vecdream_version(), prog_name="vecdream")
 @click.option("-v", "--verbose", is_flag=True, help="Log details.")
 def main(verbose: bool) -> None:
     """vecdream: dream in vectors."""
     _set_up_logging(verbose)
-
-
-for _command in (random_command, render_command, plot_command, dream_command, paint_command,
-                 layers_command, channels_command, info_command):
-    main.add_command(_command)
-
-
-def _register_seeds_commands() -> None:
-    from vecdream.seeds.cli import seeds_group
-
-    main.add_command(seeds_group)
-
-
-def _register_sweep_command() -> None:
-    from vecdream.cli_sweep import sweep_command
-
-    main.add_command(sweep_command)
-
-
-def _register_painter_commands() -> None:
-    from vecdream.painter.cli import painter_group
-
-    main.add_command(painter_group)
-
-
-def _register_trace_command() -> None:
-    from vecdream.painter.cli_agent import trace_command
-
-    main.add_command(trace_command)
-
-
-_register_seeds_commands()
-_register_sweep_command()
-_register_painter_commands()
-_register_trace_command()

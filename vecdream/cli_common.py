@@ -7,6 +7,9 @@ Rules the commands keep through these helpers:
   vector file (``x.svg``, plus ``x.pdf`` when asked) and ``x.png`` beside it, so a raster
   never overwrites the vector file;
 - every file written carries a provenance record (``vecdream info FILE`` prints it).
+
+torch loads inside the helpers that need it: the command modules import this one, and
+``vecdream CMD --help`` should not pay for torch.
 """
 
 from __future__ import annotations
@@ -17,16 +20,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import torch
 
-from vecdream.drawing import Drawing
+if TYPE_CHECKING:
+    from vecdream.drawing import Drawing
 
 __all__ = [
-    "INTERRUPTED", "Outputs", "available_memory", "check_memory", "device_option",
+    "BRUSHES", "INTERRUPTED", "Outputs", "available_memory", "check_memory", "device_option",
     "draw_seed", "net_errors", "outputs_for", "parse_device", "write_drawing",
 ]
+
+BRUSHES = ("classic/pen", "deevad/liner", "tanda/marker-01", "tanda/oil-03-paint",
+           "classic/charcoal")
+"""The replay presets (:data:`vecdream.painter.mypaint.BRUSHES`, which loads torch), for
+``--brush`` help texts; tests/test_cli_lazy.py checks that the two agree."""
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as shells report it."""
@@ -96,8 +105,11 @@ def write_drawing(drawing: Drawing, outputs: Outputs, metadata: dict | None,
 def parse_device(value: str, option: str = "--device") -> str:
     """Check ``--device`` (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``) on this machine.
 
-    ``auto`` becomes ``cuda`` when a GPU is usable, else ``cpu``.
+    ``auto`` becomes ``cuda`` when a GPU is usable, else ``cpu``. Every command with a
+    ``--device`` checks it here (through :func:`device_option`), before any work.
     """
+    import torch
+
     if value == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     try:
@@ -123,12 +135,16 @@ def parse_device(value: str, option: str = "--device") -> str:
     return str(device)
 
 
-def device_option(fn):
-    """The ``--device`` option, checked before any work starts."""
-    return click.option(
-        "--device", default="auto", show_default=True,
+def device_option(fn=None, *, default: str = "auto"):
+    """The ``--device`` option, checked by :func:`parse_device` before any work starts.
+
+    ``@device_option`` (default ``auto``) or ``@device_option(default="cpu")``.
+    """
+    option = click.option(
+        "--device", default=default, show_default=True,
         callback=lambda _c, _p, v: parse_device(v),
-        help="auto (CUDA when available), cpu, cuda, cuda:N or mps.")(fn)
+        help="auto (CUDA when available), cpu, cuda, cuda:N or mps.")
+    return option if fn is None else option(fn)
 
 
 def available_memory() -> int | None:
@@ -168,6 +184,8 @@ def check_memory(width: int, height: int, option: str, *, images: int = 1,
     need = int(width) * int(height) * images * bytes_per_pixel
     where = "this machine"
     if device.startswith("cuda"):
+        import torch
+
         have: int | None = torch.cuda.mem_get_info(torch.device(device))[0]
         where = f"{device}"
     else:

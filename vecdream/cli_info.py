@@ -14,8 +14,11 @@ __all__ = ["info_command"]
 def info_command(file: Path) -> None:
     """Print the provenance vecdream wrote into an SVG, PNG or PDF: version, command,
     net, layer, channel or class, steps, seed, size."""
+    from vecdream.cli_inputs import not_svg
     from vecdream.export import read_metadata
 
+    if file.suffix.lower() == ".svg" and (problem := not_svg(file)):
+        raise click.BadParameter(problem, param_hint="'FILE'")
     try:
         record = read_metadata(file)
     except ValueError as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from vecdream.cli_common import INTERRUPTED, Outputs
+from vecdream.cli_common import BRUSHES, INTERRUPTED, Outputs
 from vecdream.cli_run import GIF_FRAMES, Recorder
 
 __all__ = ["BRUSH_ONLY", "PEN_ONLY", "brush_options", "check_medium", "run_brush"]
@@ -46,7 +46,8 @@ _BRUSH = [
     click.option("--grids", type=click.IntRange(1, 4), default=2, show_default=True,
                  help="Brush: overlapping grids of cells (shifted so seams vanish)."),
     click.option("--brush", default=None,
-                 help="Brush: MyPaint preset of the replay (default: the engine's default)."),
+                 help=f"Brush: MyPaint preset of the replay: {', '.join(BRUSHES)} (default: "
+                      "the engine's default)."),
     click.option("--painter", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                  default=None, help="Brush: neural painter weights (default: the shipped "
                                     "GAN painter)."),

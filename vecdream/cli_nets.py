@@ -21,7 +21,6 @@ from vecdream.cli_common import (
     net_errors,
     ray_option,
 )
-from vecdream.cli_options import DREAM_LAYER
 
 __all__ = ["channels_command", "layers_command"]
 
@@ -45,8 +44,11 @@ def _shape_text(shape: tuple[int, ...]) -> tuple[str, str]:
 @click.command("layers")
 @click.argument("net")
 def layers_command(net: str) -> None:
-    """List NET's layers to dream: channel count and activation size at 224 px."""
+    """List NET's layers to dream: channel count and activation size at 224 px.
+
+    NET: efficientnet_lite0, vgg16 or resnet18."""
     from vecdream.channels import layer_shapes
+    from vecdream.cli_options import DREAM_LAYER
 
     model = _net(net, None)
     shapes = layer_shapes(model, size=224)
@@ -102,8 +104,9 @@ def channels_command(net: str, layer: str, span: str, size: int, steps: int, pat
                      device: str) -> None:
     """Dream channels of LAYER in one batch and write a labelled contact sheet.
 
-    With --ray or --workers the channels run as a resumable batch job in chunks (give
-    --seed to resume: a rerun skips the chunks already written)."""
+    NET: efficientnet_lite0, vgg16 or resnet18; LAYER: one that `vecdream layers NET`
+    lists. With --ray or --workers the channels run as a resumable batch job in chunks
+    (give --seed to resume: a rerun skips the chunks already written)."""
     from vecdream.atomic import atomic_write_bytes
     from vecdream.channels import contact_sheet, dream_channels, layer_shapes
     from vecdream.export import image_to_png_bytes

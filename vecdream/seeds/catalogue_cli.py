@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 from tqdm.auto import tqdm
 
+from vecdream.cli_inputs import SvgFile
+
 __all__ = ["COMMANDS", "export_command", "issue_command", "open_catalogue", "similar_command"]
 
 _CATALOGUE = click.option("--catalogue", "db", required=True,
@@ -91,7 +93,7 @@ def issue_command(samples: Path, db: Path, campaign: str, threshold: int | None)
 
 
 @click.command("similar")
-@click.argument("svg", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("svg", type=SvgFile())
 @_CATALOGUE
 @click.option("-k", "k", type=click.IntRange(min=1), default=5, show_default=True)
 def similar_command(svg: Path, db: Path, k: int) -> None:

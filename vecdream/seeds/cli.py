@@ -1,4 +1,9 @@
-"""``vecdream seeds make | augment | stats``: thin commands over the seeds library."""
+"""``vecdream seeds make | augment | stats``: thin commands over the seeds library.
+
+The group also lists the vector-GAN commands (:mod:`vecdream.seeds.cli_gan`,
+:mod:`vecdream.seeds.cli_refine`) and the catalogue's (:mod:`vecdream.seeds.catalogue_cli`),
+each imported when it runs (:class:`vecdream.cli_lazy.LazyGroup`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,37 @@ from collections import Counter
 from pathlib import Path
 
 import click
-import torch
-from tqdm.auto import tqdm
 
-__all__ = ["seeds_group"]
+from vecdream.cli_lazy import LazyGroup
+
+__all__ = ["COMMANDS", "FAMILIES", "seeds_group"]
+
+FAMILIES = ("truchet", "smith", "carlson", "maze", "flow", "circles")
+"""``seeds make``'s families, in vecdream.seeds.families.FAMILIES' order (a test checks)."""
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: ("module:attribute", the first sentence of its docstring, listed by --help)
+    "eval": ("vecdream.seeds.cli_gan:eval_command",
+             "Evaluate generated SAMPLES against REAL seeds, offline (own features)."),
+    "export": ("vecdream.seeds.catalogue_cli:export_command",
+               "Write a campaign's seeds into OUT as SVG/PDF plus manifest.csv and "
+               "manifest.json."),
+    "issue": ("vecdream.seeds.catalogue_cli:issue_command",
+              "Admit the SVG seeds in SAMPLES unless a catalogued seed (any campaign) is a "
+              "near-duplicate: rotated, flipped, recoloured or slightly moved copies are "
+              "refused."),
+    "refine": ("vecdream.seeds.cli_refine:refine_command",
+               "Refine SEED_SVG so the discriminator finds it more like the training seeds."),
+    "sample": ("vecdream.seeds.cli_gan:sample_command",
+               "Write COUNT new seeds from MODEL into OUT as SVG (+ PDF/PNG) and a contact "
+               "sheet."),
+    "similar": ("vecdream.seeds.catalogue_cli:similar_command",
+                "List the K catalogued seeds nearest to SVG: hash bits (of 256, min over the "
+                "8 rotations/flips) and own-feature embedding distance."),
+    "train": ("vecdream.seeds.cli_gan:train_command",
+              "Train a vector GAN on the seeds in FOLDER (SVG, PDF, PNG): samples are SVG."),
+}
+"""The seeds commands defined in other modules (make, augment and stats are here)."""
 
 
 def _palette(_ctx: click.Context, _param: click.Parameter, value: str | None):
@@ -33,14 +65,15 @@ def _write(drawing, stem: Path, png: bool, pdf: bool, size: int) -> None:
         save_pdf(drawing, stem.with_suffix(".pdf"))
 
 
-@click.group("seeds")
+@click.group("seeds", cls=LazyGroup, lazy=COMMANDS)
 def seeds_group() -> None:
     """Seeds for variable-data printing (HP Mosaic): make, augment, stats."""
 
 
-@seeds_group.command("make")
-@click.argument("family", metavar="FAMILY",
-                type=click.Choice(["truchet", "smith", "carlson", "maze", "flow", "circles"]))
+@seeds_group.command("make", help=(
+    "Write COUNT seeds of FAMILY as SVG (+ PNG/PDF) into OUT, plus a contact sheet.\n\n"
+    f"FAMILY is one of: {', '.join(FAMILIES)}."))
+@click.argument("family", metavar="FAMILY", type=click.Choice(FAMILIES))
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-n", "count", type=click.IntRange(min=1), default=16, show_default=True,
               help="Number of seeds.")
@@ -60,7 +93,9 @@ def seeds_group() -> None:
 def make_command(family: str, out: Path, count: int, size: int, grid: int | None, palette,
                  prob: float | None, style: str, seed: int, png: bool, pdf: bool,
                  sheet: bool) -> None:
-    """Write COUNT seeds of FAMILY as SVG (+ PNG/PDF) into OUT, plus a contact sheet."""
+    import torch
+    from tqdm.auto import tqdm
+
     from vecdream.seeds.families import make_drawing
     from vecdream.seeds.folder import rasterize_svg
     from vecdream.seeds.sheet import save_contact_sheet
@@ -104,6 +139,9 @@ def make_command(family: str, out: Path, count: int, size: int, grid: int | None
 def augment_command(source: Path, out: Path, per_seed: int, palette, seed: int, preview: bool,
                     png: bool, pdf: bool, size: int) -> None:
     """Mosaic-style vector variations of every SVG/PDF seed in SOURCE, written to OUT."""
+    import torch
+    from tqdm.auto import tqdm
+
     from vecdream.export import save_png
     from vecdream.seeds.folder import SeedFolder, rasterize_svg
     from vecdream.seeds.sheet import save_contact_sheet
@@ -156,22 +194,3 @@ def stats_command(source: Path, size: int) -> None:
     click.echo(format_stats(folder_stats(folder)))
     click.echo(str(folder.summary))
 
-
-def _register_gan_commands() -> None:
-    """Seeds II: ``train``, ``sample``, ``refine``, ``eval`` (vecdream.seeds.cli_gan)."""
-    from vecdream.seeds.cli_gan import COMMANDS
-
-    for command in COMMANDS:
-        seeds_group.add_command(command)
-
-
-def _register_catalogue_commands() -> None:
-    """Seeds III: ``issue``, ``similar``, ``export`` (vecdream.seeds.catalogue_cli)."""
-    from vecdream.seeds.catalogue_cli import COMMANDS
-
-    for command in COMMANDS:
-        seeds_group.add_command(command)
-
-
-_register_gan_commands()
-_register_catalogue_commands()

@@ -1,7 +1,7 @@
-"""``vecdream seeds train | sample | refine | eval``: the vector GAN on the command line.
+"""``vecdream seeds train | sample | eval``: the vector GAN on the command line.
 
 Each command parses options and calls one library function (:func:`train_seed_gan`,
-:meth:`VectorGenerator.sample`, :func:`refine_seed`, :func:`evaluate`); Ctrl-C during
+:meth:`VectorGenerator.sample`, :func:`evaluate`; ``refine``: ``cli_refine``). Ctrl-C during
 ``train`` stops after the current step and writes the checkpoint (a second Ctrl-C quits
 at once, the library still writing a loadable checkpoint).
 """
@@ -14,13 +14,16 @@ import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import torch
 
-from vecdream.cli_common import ray_option
+from vecdream.cli_common import device_option, ray_option
 
-__all__ = ["COMMANDS", "eval_command", "refine_command", "sample_command", "train_command"]
+if TYPE_CHECKING:
+    import torch
+
+__all__ = ["COMMANDS", "eval_command", "sample_command", "train_command"]
 
 _DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -108,7 +111,7 @@ def _palette(text: str | None) -> list[list[float]] | str | None:
               show_default=True, help="Write --out every N steps (0: only at the end).")
 @click.option("--resume", is_flag=True, help="Continue the run saved in --out.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--device", default="cpu", show_default=True)
+@device_option(default="cpu")
 def train_command(folder: Path, out: Path, size: int, steps: int, paths: int,
                   closed: int | None, segments: int, batch: int, palette: str | None,
                   ada: bool, checkpoint_every: int, resume: bool, seed: int,
@@ -117,6 +120,8 @@ def train_command(folder: Path, out: Path, size: int, steps: int, paths: int,
 
     Under torchrun (e.g. ``torchrun --nproc_per_node 4 -m vecdream seeds train ...``)
     the processes split every --batch (gloo on CPU, nccl on CUDA); rank 0 writes --out."""
+    import torch
+
     from vecdream.seeds.distributed import init_from_env
     from vecdream.seeds.gan import train_seed_gan
 
@@ -202,6 +207,8 @@ def sample_command(model: Path, out: Path, count: int, size: int | None, pdf: bo
     """Write COUNT new seeds from MODEL into OUT as SVG (+ PDF/PNG) and a contact sheet.
 
     Resumable: a rerun with the same options skips the chunks already written."""
+    import torch
+
     from vecdream.render import render
     from vecdream.seeds.catalogue_cli import open_catalogue
     from vecdream.seeds.sample_job import sample_to_folder
@@ -241,36 +248,6 @@ def sample_command(model: Path, out: Path, count: int, size: int | None, pdf: bo
     if report.failed:
         raise click.ClickException(f"{len(report.failed)} chunks failed after retries; "
                                    f"rerun to retry them")
-
-
-@click.command("refine")
-@click.argument("seed_svg", type=_FILE)
-@click.option("--seeds", "model", type=_FILE, required=True,
-              help="Seed discriminator or seed-GAN checkpoint (vecdream seeds train).")
-@click.option("--steps", type=click.IntRange(min=0), default=100, show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output SVG (default <name>.refined.svg).")
-@click.option("--seed", type=int, default=0, show_default=True)
-def refine_command(seed_svg: Path, model: Path, steps: int, out: Path | None, seed: int
-                   ) -> None:
-    """Refine SEED_SVG so the discriminator finds it more like the training seeds."""
-    from vecdream.drawing import Drawing
-    from vecdream.seeds.discriminator import load_discriminator
-    from vecdream.seeds.refine import refine_seed, score_drawings
-
-    try:
-        d = load_discriminator(model)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--seeds") from None
-    try:
-        drawing = Drawing.from_svg(seed_svg)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc).splitlines()[0], param_hint="SEED_SVG") from None
-    refined, _ = refine_seed(drawing, d, steps=steps, seed=seed, progress=True)
-    out = out or seed_svg.with_suffix(".refined.svg")
-    refined.save_svg(out)
-    before, after = score_drawings(d, [drawing, refined]).tolist()
-    click.echo(f"wrote {out}: discriminator score {before:.3f} -> {after:.3f}")
 
 
 @click.command("eval")
@@ -320,4 +297,4 @@ def _complexity(seeds: _Seeds) -> dict[str, float]:
             "nodes": sum(s.nodes for s in stats) / n, "colours": sum(s.colours for s in stats) / n}
 
 
-COMMANDS = [train_command, sample_command, refine_command, eval_command]
+COMMANDS = [train_command, sample_command, eval_command]
