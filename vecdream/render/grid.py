@@ -12,7 +12,8 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
-__all__ = ["AA_REACH", "Grid", "bin_pieces", "expand_tiles", "tile_pixels", "tile_ranges"]
+__all__ = ["AA_REACH", "Grid", "bin_pieces", "expand_tiles", "pixel_offsets", "tile_origin",
+           "tile_pixels", "tile_ranges"]
 
 # Half of the pixel diagonal: farther than this (beyond the stroke's half width) a
 # pixel's box filter cannot touch the edge.
@@ -88,3 +89,18 @@ def tile_pixels(tile: Tensor, grid: Grid, dtype: torch.dtype) -> tuple[Tensor, T
     dx = r.repeat(grid.tile)
     dy = r.repeat_interleave(grid.tile)
     return ox[:, None].to(dtype) + dx, oy[:, None].to(dtype) + dy
+
+
+def tile_origin(tile: Tensor, grid: Grid, dtype: torch.dtype) -> Tensor:
+    """Centre of the first pixel of the given global tiles, ``(M, 2)``."""
+    local = tile % grid.tiles_per_image
+    ox = (local % grid.tiles_x) * grid.tile
+    oy = torch.div(local, grid.tiles_x, rounding_mode="floor") * grid.tile
+    return torch.stack([ox, oy], 1).to(dtype) + 0.5
+
+
+def pixel_offsets(grid: Grid, dtype: torch.dtype, device: torch.device) -> Tensor:
+    """Pixel centres of a tile relative to its first one, ``(tile*tile, 2)``, in the
+    order of :func:`tile_pixels` (row by row)."""
+    r = torch.arange(grid.tile, device=device, dtype=dtype)
+    return torch.stack([r.repeat(grid.tile), r.repeat_interleave(grid.tile)], 1)

@@ -30,13 +30,23 @@ from vecdream.render.compose import clip_masks, collapse_groups, composite, look
 from vecdream.render.fill import region_coverage, rule_coverage
 from vecdream.render.flatten import bezier_lines
 from vecdream.render.grad import PointSegmentDistance, keep_graph
-from vecdream.render.grid import AA_REACH, Grid, bin_pieces, expand_tiles, tile_pixels, tile_ranges
+from vecdream.render.grid import (
+    AA_REACH,
+    Grid,
+    bin_pieces,
+    expand_tiles,
+    pixel_offsets,
+    tile_origin,
+    tile_pixels,
+    tile_ranges,
+)
 from vecdream.render.paint import gradient_rgba
 from vecdream.render.stroke import coverage_stroke, stroke_outlines
 
 __all__ = ["render_paths"]
 
 _FAR = 1.0e6
+_EPS = 1.0e-12
 
 
 def _area_entries(a: Tensor, b: Tensor, layer: Tensor, evenodd_layer: Tensor,
@@ -108,29 +118,30 @@ def _join_tiles(caps: DistanceStyle | None, path_image: Tensor, grid: Grid
     return j_idx, tile
 
 
-def _styled_distance(dist: Tensor, caps: DistanceStyle, piece: Tensor, n_uncut: int,
-                     px: Tensor, py: Tensor, half_width: Tensor, j_idx: Tensor, j_tile: Tensor,
-                     grid: Grid) -> Tensor:
-    """Piece distances ``(N, K)`` (the pairs from ``n_uncut`` on lie near a cut point)
-    with the cuts of caps and sharp joins (``max(d, r - s)``), followed by the join
-    polygons' distances ``(Nj, K)`` (``r + sdf``), ready for the scatter-min."""
-    parts = [dist[:n_uncut]]
-    if n_uncut < dist.shape[0]:
-        tail, cut_piece = dist[n_uncut:], piece[n_uncut:]
-        cut_px, cut_py, r = px[n_uncut:], py[n_uncut:], half_width[n_uncut:, None]
+def _styled_distance(dist2: Tensor, caps: DistanceStyle, piece: Tensor, n_uncut: int,
+                     origin: Tensor, offsets: Tensor, half_width: Tensor, j_idx: Tensor,
+                     j_tile: Tensor, grid: Grid) -> Tensor:
+    """Squared piece distances ``(N, K)`` (the pairs from ``n_uncut`` on lie near a cut
+    point) with the cuts of caps and sharp joins (``max(d, r - s)``), followed by the
+    join polygons' ``(r + sdf)^2`` ``(Nj, K)``, ready for the scatter-min."""
+    parts = [dist2[:n_uncut]]
+    if n_uncut < dist2.shape[0]:
+        tail, cut_piece = dist2[n_uncut:], piece[n_uncut:]
+        corner, r = origin[n_uncut:], half_width[n_uncut:, None]
         for side in (0, 1):
             point = caps.cut_point[side][cut_piece]
             normal = caps.cut_dir[side][cut_piece]
-            past = ((cut_px - point[:, :1]) * normal[:, :1]
-                    + (cut_py - point[:, 1:]) * normal[:, 1:])
+            past = (((corner - point) * normal).sum(1, keepdim=True)
+                    + offsets[:, 0] * normal[:, 0:1] + offsets[:, 1] * normal[:, 1:2])
             in_zone = caps.cut_zone[side][cut_piece][:, None]
-            tail = torch.where(in_zone, torch.maximum(tail, r - past), tail)
+            tail = torch.where(in_zone, torch.maximum(tail, (r - past).clamp_min(0) ** 2), tail)
         parts.append(tail)
     if j_idx.shape[0]:
-        jx, jy = tile_pixels(j_tile, grid, dist.dtype)
+        jx, jy = tile_pixels(j_tile, grid, dist2.dtype)
         r = caps.join_half_width[j_idx][:, None]
-        parts.append(polygon_distance(caps.join_polys[j_idx], jx, jy) + r)
-    return torch.cat(parts) if len(parts) > 1 else dist
+        sdf = polygon_distance(caps.join_polys[j_idx], jx, jy)
+        parts.append((sdf + r).clamp_min(0) ** 2)
+    return torch.cat(parts) if len(parts) > 1 else dist2
 
 
 def render_paths(
@@ -257,14 +268,16 @@ def render_paths(
 
     k = tile * tile
     if s_piece.shape[0]:
-        px, py = tile_pixels(s_tile, grid, dtype)
-        dist = PointSegmentDistance.apply(stroke_a[s_piece], stroke_b[s_piece], px, py)
+        origin = tile_origin(s_tile, grid, dtype)
+        offsets = pixel_offsets(grid, dtype, device)
+        dist2 = PointSegmentDistance.apply(stroke_a[s_piece], stroke_b[s_piece], origin,
+                                           offsets)
         if caps is not None:
-            dist = _styled_distance(dist, caps, s_piece, n_uncut, px, py,
-                                    widths[line_path[s_piece]] / 2, j_idx, j_tile, grid)
-        outline = dist.new_full((entries.shape[0], k), _FAR).scatter_reduce(
-            0, inv_spair[:, None].expand(-1, k), dist, "amin")
-        round_cov = coverage_stroke(outline, widths[entry_path] / 2)
+            dist2 = _styled_distance(dist2, caps, s_piece, n_uncut, origin, offsets,
+                                     widths[line_path[s_piece]] / 2, j_idx, j_tile, grid)
+        nearest2 = dist2.new_full((entries.shape[0], k), _FAR * _FAR).scatter_reduce(
+            0, inv_spair[:, None].expand(-1, k), dist2, "amin")
+        round_cov = coverage_stroke(torch.sqrt(nearest2 + _EPS), widths[entry_path] / 2)
         if n_e == 0:  # round strokes only (the optimizer's drawings): nothing to merge
             coverage = round_cov
         else:
