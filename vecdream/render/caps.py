@@ -30,10 +30,10 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
-from vecdream.drawing_fields import CAP_BUTT, CAP_ROUND, CAP_SQUARE, JOIN_MITER, JOIN_ROUND
+from vecdream.drawing_fields import CAP_ROUND, CAP_SQUARE, JOIN_MITER, JOIN_ROUND
 from vecdream.render.flatten import Lines
 
-__all__ = ["DistanceStyle", "distance_styles", "polygon_distance"]
+__all__ = ["DistanceStyle", "cut_sides", "distance_styles", "polygon_distance", "segment_tangents"]
 
 _MIN_PIECE = 1e-5
 
@@ -70,12 +70,6 @@ def _perp(d: Tensor) -> Tensor:
     return torch.stack([-d[..., 1], d[..., 0]], -1)
 
 
-def _segment_distance(p: Tensor, a: Tensor, b: Tensor) -> Tensor:
-    ab, ap = b - a, p - a
-    h = ((ap * ab).sum(-1) / (ab * ab).sum(-1).clamp_min(1e-12)).clamp(0, 1)
-    return (ap - h[..., None] * ab).norm(dim=-1)
-
-
 def polygon_distance(polys: Tensor, px: Tensor, py: Tensor) -> Tensor:
     """Signed distance (negative inside) of pixels to convex polygons.
 
@@ -100,142 +94,223 @@ def polygon_distance(polys: Tensor, px: Tensor, py: Tensor) -> Tensor:
     return dist.amax(1)
 
 
-def distance_styles(lines: Lines, contour_path: Tensor, closed: Tensor, n_segments: Tensor,
-                    candidates: Tensor, half_width: Tensor, cap: Tensor, join: Tensor,
-                    miter_limit: Tensor, tolerance: float) -> DistanceStyle:
+def cut_sides(style: DistanceStyle, piece: Tensor, origin: Tensor, tile: int,
+              half_width: Tensor) -> Tensor:
+    """Which cuts can change a (piece, tile) pair's pixels, ``(2, N)`` bool.
+
+    A pair needs its piece's cut only when some pixel centre of the tile lies less than
+    ``r`` past the plane into the stroke (``r - s > 0`` there); tiles wholly farther in
+    skip the work.
+
+    Args:
+        piece: ``(N,)`` piece of every pair; origin: ``(N, 2)`` centre of the tile's
+            first pixel; half_width: ``(N,)`` the pair's path's half width.
+    """
+    needed = []
+    for side in (0, 1):
+        point, normal = style.cut_point[side][piece], style.cut_dir[side][piece]
+        past = ((origin - point) * normal).sum(1) + (tile - 1) * (
+            normal.clamp(max=0).sum(1))  # the tile's least advanced pixel centre
+        needed.append(style.cut_zone[side][piece] & (past < half_width))
+    return torch.stack(needed)
+
+
+def segment_tangents(points: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    """Tangent directions at both ends of every cubic, as SVG takes them.
+
+    Args:
+        points: ``(C, 3S+1, 2)`` control points.
+
+    Returns:
+        start, end: ``(C, S, 2)`` (not normalized: the first of ``P1 - P0``, ``P2 - P0``,
+        ``P3 - P0`` longer than float rounding, and ``P3 - P2``, ``P3 - P1``, ``P3 - P0``);
+        ok: ``(C, S)`` bool, False for a segment of coincident points (no direction).
+    """
+    if points.shape[1] < 4:  # no segment at all (an empty SVG)
+        empty = points.new_zeros(points.shape[0], 0, 2)
+        return empty, empty, empty[..., 0].bool()
+    ctrl = points.unfold(1, 4, 3).permute(0, 1, 3, 2)  # (C, S, 4, 2)
+    p0, p1, p2, p3 = ctrl.unbind(2)
+    with torch.no_grad():
+        floor = _MIN_PIECE + 1e-6 * ctrl.abs().amax((2, 3))
+
+    def first_long(options: list[Tensor]) -> Tensor:
+        out = options[-1]
+        for option in reversed(options[:-1]):
+            out = torch.where((option.detach().norm(dim=-1) > floor)[..., None], option, out)
+        return out
+
+    start = first_long([p1 - p0, p2 - p0, p3 - p0])
+    end = first_long([p3 - p2, p3 - p1, p3 - p0])
+    return start, end, start.detach().norm(dim=-1) > floor
+
+
+def _search(cut_contour: Tensor, cut_arc: Tensor, contour: Tensor, arc: Tensor,
+            stride: float, before: bool) -> tuple[Tensor, Tensor]:
+    """For every piece, the cut point of its contour at or before ``arc`` (``before``)
+    or at or after it: (index into the cuts, found)."""
+    n = cut_arc.shape[0]
+    if n == 0:
+        none = torch.zeros_like(contour)
+        return none, none.bool()
+    key = cut_contour.double() * stride + cut_arc
+    order = torch.argsort(key)
+    query = contour.double() * stride + arc
+    if before:
+        at = torch.searchsorted(key[order], query + 1e-9, right=True) - 1
+    else:
+        at = torch.searchsorted(key[order], query - 1e-9)
+    found = (at >= 0) & (at < n)
+    hit = order[at.clamp(0, n - 1)]
+    return hit, found & (cut_contour[hit] == contour)
+
+
+def distance_styles(lines: Lines, points: Tensor, contour_path: Tensor, closed: Tensor,
+                    n_segments: Tensor, candidates: Tensor, half_width: Tensor, cap: Tensor,
+                    join: Tensor, miter_limit: Tensor, tolerance: float) -> DistanceStyle:
     """Build the cuts and join polygons of styled strokes on the distance route.
 
     Cut points are the open ends with butt/square caps and the sharp corners with
-    miter/bevel joins. Every piece within ``r + 1`` (arc length) after a cut point is cut
-    by its plane, every piece within ``r + 1`` before one likewise; each sharp corner
-    adds its join polygon (the miter quad, or the bevel triangle past the miter limit).
+    miter/bevel joins, with the exact end tangents of the cubics. Every piece within
+    ``r + 1`` (arc length) after a cut point is cut by its plane, every piece within
+    ``r + 1`` before one likewise; each sharp corner adds its join polygon (the miter
+    quad, or the bevel triangle past the miter limit).
 
     Args:
-        lines: flattened contours (pixels); contour_path, closed, n_segments: ``(C,)``.
+        lines: flattened contours (pixels), :func:`~vecdream.render.flatten.bezier_lines`
+            of ``points``.
+        points: ``(C, 3S+1, 2)`` control points (pixels).
+        contour_path, closed, n_segments: ``(C,)``.
         candidates: ``(P,)`` bool, stroked paths with a non-round cap or join and a
             uniform stroke transform.
         half_width, miter_limit: ``(P,)``; cap, join: ``(P,)`` long codes.
         tolerance: flattening tolerance in pixels.
     """
-    device, dtype = lines.a.device, lines.a.dtype
+    device, dtype = points.device, points.dtype
     n_lines, n_contours = lines.a.shape[0], closed.shape[0]
-    bad = torch.zeros(n_contours, dtype=torch.bool, device=device)
-    true = torch.tensor(True, device=device)
+    n_seg_max = (points.shape[1] - 1) // 3
+    cand_c = candidates[contour_path] & (n_segments > 0)
+    seg = torch.arange(n_seg_max, device=device)
+    active = seg[None, :] < n_segments[:, None]
+    start_t, end_t, seg_ok = segment_tangents(points)
     with torch.no_grad():
-        use = candidates[contour_path[lines.contour]] & (~lines.closing | closed[lines.contour])
+        # Segments without a direction (dots, repeated points) go to the outline route.
+        bad = cand_c & (active & ~seg_ok).any(1)
+        use = cand_c[lines.contour] & (~lines.closing | closed[lines.contour])
         idx = torch.nonzero(use).squeeze(1)
         key = lines.contour[idx] * (2 * n_lines) + lines.closing[idx].long() * n_lines + idx
         idx = idx[torch.argsort(key)]
         contour = lines.contour[idx]
-        m = idx.shape[0]
-        pos = torch.arange(m, device=device)
-        starts = torch.ones(m, dtype=torch.bool, device=device)
-        starts[1:] = contour[1:] != contour[:-1]
-        ends = torch.ones(m, dtype=torch.bool, device=device)
-        ends[:-1] = starts[1:]
-        first_of = torch.cummax(torch.where(starts, pos, 0), 0).values
-        a, b = lines.a[idx].detach(), lines.b[idx].detach()
-        length = (b - a).norm(dim=1)
-        csum = torch.cumsum(length.double(), 0)
-        arc0 = csum - length - (csum - length)[first_of]  # arc length at each piece start
+        length = (lines.b[idx] - lines.a[idx]).detach().norm(dim=1).double()
+        csum = torch.cumsum(length, 0)
+        first = torch.ones_like(contour, dtype=torch.bool)
+        first[1:] = contour[1:] != contour[:-1]
+        base = (csum - length)[torch.cummax(torch.where(
+            first, torch.arange(idx.shape[0], device=device), 0), 0).values]
+        arc0 = csum - length - base
         arc1 = arc0 + length
         total = torch.zeros(n_contours, dtype=torch.float64, device=device).index_add(
-            0, contour, length.double())
-        r = half_width.detach()[contour_path[contour]]
-        # Dots, and ends without a direction, are left to the outline route.
-        has_piece = torch.zeros(n_contours, dtype=torch.bool, device=device)
-        has_piece[contour] = True
-        bad |= candidates[contour_path] & ~has_piece & (n_segments > 0) & (
-            cap[contour_path] != CAP_BUTT)
-        tiny = length <= _MIN_PIECE + 1e-6 * a.abs().amax(1)  # below Bernstein rounding
-        bad.index_put_((contour[(starts | ends) & tiny],), true)
-        bad |= candidates[contour_path] & has_piece & (total < 1e-3)
-
-        # Sharp corners with a miter or bevel join: vertex i0 -> i1.
-        nxt = torch.where(ends, first_of, pos + 1)
-        i0 = torch.nonzero(~ends | closed[contour]).squeeze(1)
-        i1 = nxt[i0]
-        corner = lines.first[idx[i1]] | lines.closing[idx[i0]] | ends[i0]
-        i0, i1 = i0[corner], i1[corner]
-        dot = (_unit(b[i0] - a[i0]) * _unit(b[i1] - a[i1])).sum(1).clamp(-1, 1)
-        path_j = contour_path[contour[i0]]
-        cos_half = ((1 + dot) / 2).clamp_min(0).sqrt()
-        sharp = (r[i0] * (1 - cos_half) > 0.25 * tolerance) & (join[path_j] != JOIN_ROUND)
-        i0, i1, path_j, cos_half = i0[sharp], i1[sharp], path_j[sharp], cos_half[sharp]
-        miter = (join[path_j] == JOIN_MITER) & (cos_half * miter_limit[path_j] >= 1)
-        capped = ~closed & (cap[contour_path] != CAP_ROUND) & candidates[contour_path]
-        head = torch.nonzero(starts & capped[contour]).squeeze(1)
-        tail = torch.nonzero(ends & capped[contour]).squeeze(1)
-
-    # Cut points: (contour, arc, point, normal for the pieces before, normal after).
-    la, lb = lines.a[idx], lines.b[idx]
-    d = _unit(lb - la)
-    square = (cap[contour_path] == CAP_SQUARE)[contour]
-    ext = half_width[contour_path[contour]][:, None]
-    start_pt = la[head] - torch.where(square[head, None], ext[head], 0.0) * d[head]
-    end_pt = lb[tail] + torch.where(square[tail, None], ext[tail], 0.0) * d[tail]
-    # A closed contour's closing vertex is a cut point at arc 0 (for the pieces after it)
-    # and again at the contour's length (for the pieces before it).
-    wrap = i1 == first_of[i1]
-    cut_contour = torch.cat([contour[head], contour[tail], contour[i1], contour[i1[wrap]]])
-    cut_arc = torch.cat([arc0[head], arc1[tail], arc0[i1], total[contour[i1[wrap]]]])
-    cut_pt = torch.cat([start_pt, end_pt, lb[i0], lb[i0[wrap]]])
-    n_before = torch.cat([torch.zeros_like(start_pt), -d[tail], -d[i0], -d[i0[wrap]]])
-    n_after = torch.cat([d[head], torch.zeros_like(end_pt), d[i1], torch.zeros_like(d[i1[wrap]])])
-    with torch.no_grad():
+            0, contour, length)
         stride = float(total.max()) + 1 if n_contours else 1.0
-        order = torch.argsort(cut_contour.double() * stride + cut_arc)
-        ckey = (cut_contour.double() * stride + cut_arc)[order]
-        base = contour.double() * stride
-        reach = r.double() + 1
-        # The last cut point at or before each piece start, the first at or after its end.
-        prev = torch.searchsorted(ckey, base + arc0 + 1e-9, right=True) - 1
-        nxt_c = torch.searchsorted(ckey, base + arc1 - 1e-9)
-        n_cut = ckey.shape[0]
-        prev_ok = (prev >= 0) & (prev < n_cut)
-        prev_c = prev.clamp(0, max(n_cut - 1, 0))
-        next_ok = nxt_c < n_cut
-        next_c = nxt_c.clamp(0, max(n_cut - 1, 0))
-        if n_cut:
-            o_prev, o_next = order[prev_c], order[next_c]
-            prev_ok &= (cut_contour[o_prev] == contour) & (arc0 - cut_arc[o_prev] < reach) & (
-                n_after[o_prev].detach().abs().sum(1) > 0)
-            next_ok &= (cut_contour[o_next] == contour) & (cut_arc[o_next] - arc1 < reach) & (
-                n_before[o_next].detach().abs().sum(1) > 0)
-        else:
-            o_prev = o_next = prev_c
-            prev_ok &= False
-            next_ok &= False
+        piece_seg = lines.segment[idx]
+        on_seg = piece_seg >= 0
+        seg_end = torch.zeros(n_contours * max(n_seg_max, 1), dtype=torch.float64,
+                              device=device).scatter_reduce(
+            0, (contour * n_seg_max + piece_seg)[on_seg], arc1[on_seg], "amax")
+        last = (n_segments - 1).clamp_min(0)
+        # Vertices: between segments, and (closed contours) around the closing line.
+        inner_c, inner_s = torch.nonzero(cand_c[:, None] & (seg[None, :] < n_segments[
+            :, None] - 1)).unbind(1)
+        loop_c = torch.nonzero(cand_c & closed).squeeze(1)
+        rows = torch.arange(n_contours, device=device)
+    p_start, p_end = points[:, 0], points[rows, 3 * n_segments]
+    close_line = p_start - p_end
+    with torch.no_grad():
+        floor = _MIN_PIECE + 1e-6 * points.detach().abs().amax((1, 2))
+        has_line = close_line.detach().norm(dim=1) > floor
+        line_c = loop_c[has_line[loop_c]]
+    v = torch.cat([points[inner_c, 3 * inner_s + 3], p_end[line_c], p_start[loop_c]])
+    t_in = torch.cat([end_t[inner_c, inner_s], end_t[line_c, last[line_c]],
+                      torch.where(has_line[loop_c, None], close_line[loop_c],
+                                  end_t[loop_c, last[loop_c]])])
+    t_out = torch.cat([start_t[inner_c, inner_s + 1], close_line[line_c], start_t[loop_c, 0]])
+    v_contour = torch.cat([inner_c, line_c, loop_c])
+    with torch.no_grad():
+        arc_in = torch.cat([seg_end[inner_c * n_seg_max + inner_s],
+                            seg_end[line_c * n_seg_max + last[line_c]], total[loop_c]])
+        arc_out = torch.cat([arc_in[:inner_c.shape[0] + line_c.shape[0]],
+                             torch.zeros_like(total[loop_c])])
+    g0, g1 = _unit(t_in), _unit(t_out)
+    path_v = contour_path[v_contour]
+    with torch.no_grad():
+        dot = (g0 * g1).sum(1).clamp(-1, 1)
+        cos_half = ((1 + dot) / 2).clamp_min(0).sqrt()
+        sharp = (half_width.detach()[path_v] * (1 - cos_half) > 0.25 * tolerance) & (
+            join[path_v] != JOIN_ROUND)
+        miter = (join[path_v] == JOIN_MITER) & (cos_half * miter_limit[path_v] >= 1)
+        capped = cand_c & ~closed & (cap[contour_path] != CAP_ROUND)
+        head_c = torch.nonzero(capped).squeeze(1)
     eligible = candidates.clone()
     eligible[contour_path[bad]] = False
-    keep = eligible[contour_path[contour]]
+
+    # Caps: the end planes, square caps pushed out by r along the tangent.
+    square = (cap[contour_path] == CAP_SQUARE)[head_c, None]
+    ext = torch.where(square, half_width[contour_path[head_c]][:, None], 0.0)
+    u_start, u_end = _unit(start_t[head_c, 0]), _unit(end_t[head_c, last[head_c]])
+    cap_start = p_start[head_c] - ext * u_start
+    cap_end = p_end[head_c] + ext * u_end
+    with torch.no_grad():
+        head = torch.nonzero(first & capped[contour]).squeeze(1)
+        tail = torch.nonzero(torch.cat([first[1:], first.new_ones(1)]) & capped[contour]
+                             ).squeeze(1)
+        slot = torch.full((n_contours,), -1, dtype=torch.long, device=device)
+        slot[head_c] = torch.arange(head_c.shape[0], device=device)
+    a_all = lines.a.index_put((idx[head],), cap_start[slot[contour[head]]])
+    b_all = lines.b.index_put((idx[tail],), cap_end[slot[contour[tail]]])
+
+    # Cuts for the pieces after a cut point (start caps, corners) and before one.
+    zero = torch.zeros(0, dtype=torch.float64, device=device)
+    after = (torch.cat([head_c, v_contour[sharp]]),
+             torch.cat([zero.new_zeros(head_c.shape[0]), arc_out[sharp]]),
+             torch.cat([cap_start, v[sharp]]), torch.cat([u_start, g1[sharp]]))
+    before = (torch.cat([head_c, v_contour[sharp]]), torch.cat([total[head_c], arc_in[sharp]]),
+              torch.cat([cap_end, v[sharp]]), torch.cat([-u_end, -g0[sharp]]))
     zone = torch.zeros(2, n_lines, dtype=torch.bool, device=device)
-    zone[0, idx[prev_ok & keep]] = True
-    zone[1, idx[next_ok & keep]] = True
-    cut_point = lines.a.new_zeros(2, n_lines, 2)
+    cut_point = points.new_zeros(2, n_lines, 2)
     cut_dir = torch.zeros_like(cut_point)
-    if n_cut:
-        cut_point = cut_point.index_put((torch.zeros_like(idx), idx), cut_pt[o_prev])
-        cut_point = cut_point.index_put((torch.ones_like(idx), idx), cut_pt[o_next])
-        cut_dir = cut_dir.index_put((torch.zeros_like(idx), idx), n_after[o_prev])
-        cut_dir = cut_dir.index_put((torch.ones_like(idx), idx), n_before[o_next])
-    a_all = lines.a.index_put((idx[head],), start_pt)
-    b_all = lines.b.index_put((idx[tail],), end_pt)
+    reach = half_width.detach()[contour_path[contour]].double() + 1
+    keep = eligible[contour_path[contour]]
+    for side, (c_contour, c_arc, c_point, c_dir) in enumerate((after, before)):
+        with torch.no_grad():
+            arc = arc0 if side == 0 else arc1
+            hit, found = _search(c_contour, c_arc, contour, arc, stride, before=side == 0)
+            if c_arc.shape[0] == 0:
+                continue
+            gap = (arc - c_arc[hit]) if side == 0 else (c_arc[hit] - arc)
+            inside = found & (gap < reach) & keep
+            sel = idx[inside]
+            zone[side, sel] = True
+        cut_point = cut_point.index_put((torch.full_like(sel, side), sel), c_point[hit[inside]])
+        cut_dir = cut_dir.index_put((torch.full_like(sel, side), sel), c_dir[hit[inside]])
 
     # Join polygons on the outer side: the miter quad, or the bevel triangle.
-    g0, g1 = d[i0], d[i1]
-    v, rq = lb[i0], half_width[path_j][:, None]
+    g0, g1, vs, path_j, miter = g0[sharp], g1[sharp], v[sharp], path_v[sharp], miter[sharp]
+    rq = half_width[path_j][:, None]
     cross = g0[:, 0] * g1[:, 1] - g0[:, 1] * g1[:, 0]
     s = torch.where(cross < 0, -1.0, 1.0).to(dtype)[:, None]
-    p0, p1 = v - s * rq * _perp(g0), v - s * rq * _perp(g1)
-    tip = v - s * rq * (_perp(g0) + _perp(g1)) / torch.where(
+    p0, p1 = vs - s * rq * _perp(g0), vs - s * rq * _perp(g1)
+    tip = vs - s * rq * (_perp(g0) + _perp(g1)) / torch.where(
         miter, 1 + (g0 * g1).sum(1), 1.0)[:, None]
     tip = torch.where(miter[:, None], tip, (p0 + p1) / 2)
     # Reaching up to a pixel back into both cut bodies, the polygon covers the cut
-    # planes (two abutting half-covered edges would leave a seam under a min).
+    # planes (two abutting half-covered edges would leave a seam under a min). Its edges
+    # there slant into the bodies: on a body's own edge, a straight polyline's min would
+    # tie along a whole line, and min has no derivative at a tie.
     back = rq.clamp(max=1.0)
-    inner = v + back * _unit(g1 - g0)
-    polys = torch.stack([p0 - back * g0, p0, tip, p1, p1 + back * g1, inner], 1)
+    inner = vs + back * _unit(g1 - g0)
+    a_back = p0 - back * g0 + 0.5 * back * s * _perp(g0)
+    b_back = p1 + back * g1 + 0.5 * back * s * _perp(g1)
+    polys = torch.stack([a_back, p0, tip, p1, b_back, inner], 1)
     keep_join = eligible[path_j]
     join_path = path_j[keep_join]
     return DistanceStyle(eligible, a_all, b_all, zone, cut_point, cut_dir, polys[keep_join],

@@ -28,6 +28,8 @@ class Lines(NamedTuple):
             always use it; strokes only when the contour is closed.
         first: True for the first piece of every cubic segment and for closing pieces,
             ``(L,)`` bool: the vertices where SVG draws a stroke join.
+        segment: the cubic segment of every piece within its contour, ``(L,)`` long
+            (-1 for closing pieces).
     """
 
     a: Tensor
@@ -35,6 +37,7 @@ class Lines(NamedTuple):
     contour: Tensor
     closing: Tensor
     first: Tensor
+    segment: Tensor
 
 
 def bernstein(t: Tensor) -> Tensor:
@@ -151,4 +154,6 @@ def bezier_lines(
         contour=torch.cat([contour, has_geometry]),
         closing=torch.cat([torch.zeros(a.shape[0], dtype=torch.bool, device=device), ones]),
         first=torch.cat([k == 0, ones]),
+        segment=torch.cat([seg_of_piece - contour * max(n_seg_max, 1),
+                           torch.full_like(has_geometry, -1)]),
     )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from vecdream.render.caps import DistanceStyle, distance_styles, polygon_distance
+from vecdream.render.caps import DistanceStyle, cut_sides, distance_styles, polygon_distance
 from vecdream.render.compose import clip_masks, collapse_groups, composite, lookup
 from vecdream.render.fill import region_coverage, rule_coverage
 from vecdream.render.flatten import bezier_lines
@@ -118,23 +118,37 @@ def _join_tiles(caps: DistanceStyle | None, path_image: Tensor, grid: Grid
     return j_idx, tile
 
 
-def _styled_distance(dist2: Tensor, caps: DistanceStyle, piece: Tensor, n_uncut: int,
-                     origin: Tensor, offsets: Tensor, half_width: Tensor, j_idx: Tensor,
-                     j_tile: Tensor, grid: Grid) -> Tensor:
-    """Squared piece distances ``(N, K)`` (the pairs from ``n_uncut`` on lie near a cut
-    point) with the cuts of caps and sharp joins (``max(d, r - s)``), followed by the
-    join polygons' ``(r + sdf)^2`` ``(Nj, K)``, ready for the scatter-min."""
+def _cut(dist2: Tensor, caps: DistanceStyle, side: Tensor, piece: Tensor, origin: Tensor,
+         offsets: Tensor, half_width: Tensor) -> Tensor:
+    """``max(d, r - s)^2`` for pairs ``(M, K)``, each cut by the plane of its ``side``."""
+    pick = side[:, None]
+    point = torch.where(pick, caps.cut_point[1][piece], caps.cut_point[0][piece])
+    normal = torch.where(pick, caps.cut_dir[1][piece], caps.cut_dir[0][piece])
+    past = (((origin - point) * normal).sum(1, keepdim=True)
+            + offsets[:, 0] * normal[:, 0:1] + offsets[:, 1] * normal[:, 1:2])
+    return torch.maximum(dist2, (half_width[:, None] - past).clamp_min(0) ** 2)
+
+
+def _styled_distance(dist2: Tensor, caps: DistanceStyle, piece: Tensor, sides: Tensor,
+                     n_uncut: int, origin: Tensor, offsets: Tensor, half_width: Tensor,
+                     j_idx: Tensor, j_tile: Tensor, grid: Grid) -> Tensor:
+    """Squared piece distances ``(N, K)`` (the pairs from ``n_uncut`` on need a cut,
+    ``sides (2, N)`` says which) with the cuts of caps and sharp joins
+    (``max(d, r - s)``), followed by the join polygons' ``(r + sdf)^2`` ``(Nj, K)``,
+    ready for the scatter-min."""
     parts = [dist2[:n_uncut]]
     if n_uncut < dist2.shape[0]:
-        tail, cut_piece = dist2[n_uncut:], piece[n_uncut:]
-        corner, r = origin[n_uncut:], half_width[n_uncut:, None]
-        for side in (0, 1):
-            point = caps.cut_point[side][cut_piece]
-            normal = caps.cut_dir[side][cut_piece]
-            past = (((corner - point) * normal).sum(1, keepdim=True)
-                    + offsets[:, 0] * normal[:, 0:1] + offsets[:, 1] * normal[:, 1:2])
-            in_zone = caps.cut_zone[side][cut_piece][:, None]
-            tail = torch.where(in_zone, torch.maximum(tail, (r - past).clamp_min(0) ** 2), tail)
+        rest = slice(n_uncut, None)
+        need = sides[:, rest]
+        # One plane per pair (the end one where the start one is not needed), then the
+        # few pairs near both planes (short pieces between close cut points) again.
+        tail = _cut(dist2[rest], caps, ~need[0], piece[rest], origin[rest], offsets,
+                    half_width[rest])
+        both = torch.nonzero(need[0] & need[1]).squeeze(1)
+        if both.shape[0]:
+            again = _cut(tail[both], caps, torch.ones_like(both, dtype=torch.bool),
+                         piece[rest][both], origin[rest][both], offsets, half_width[rest][both])
+            tail = tail.index_put((both,), again)
         parts.append(tail)
     if j_idx.shape[0]:
         jx, jy = tile_pixels(j_tile, grid, dist2.dtype)
@@ -200,21 +214,27 @@ def render_paths(
             eye = torch.eye(2, dtype=dtype, device=device)
             outlined = stroke_on & (style["stroke_transform"] != eye).flatten(1).any(1)
             candidates = stroke_on & ~outlined & ((style["cap"] != 1) | (style["join"] != 1))
-        styled = outlined | candidates
-    refine = styled[contour_path] if bool(styled.any()) else None
+    # Styled strokes take the distance route where caps and joins allow (:mod:`~.caps`);
+    # the outline route needs end pieces along the tangents (refined ends).
+    caps = None
+    refine = outlined[contour_path] if bool(outlined.any()) else None
     lines = bezier_lines(points, n_segments, tolerance=tolerance, max_length=float(tile),
                          refine_ends=refine)
-    line_path = contour_path[lines.contour]
-    line_image = path_image[line_path]
-    # Styled strokes take the distance route where caps and joins allow (:mod:`~.caps`).
-    caps = None
     stroke_a, stroke_b = lines.a, lines.b
     if bool(candidates.any()):
-        caps = distance_styles(lines, contour_path, closed, n_segments, candidates,
+        caps = distance_styles(lines, points, contour_path, closed, n_segments, candidates,
                                widths / 2, style["cap"], style["join"], style["miter_limit"],
                                tolerance)
-        outlined = outlined | (candidates & ~caps.eligible)
+        if not bool(caps.eligible[candidates].all()):  # some go the outline route after all
+            outlined = outlined | (candidates & ~caps.eligible)
+            lines = bezier_lines(points, n_segments, tolerance=tolerance,
+                                 max_length=float(tile), refine_ends=outlined[contour_path])
+            caps = distance_styles(lines, points, contour_path, closed, n_segments,
+                                   candidates & caps.eligible, widths / 2, style["cap"],
+                                   style["join"], style["miter_limit"], tolerance)
         stroke_a, stroke_b = caps.a, caps.b
+    line_path = contour_path[lines.contour]
+    line_image = path_image[line_path]
     with torch.no_grad():
         # Distance strokes: one layer per path, id 2p + 1 (over the fill, id 2p).
         s_idx = torch.nonzero((stroke_on & ~outlined)[line_path]
@@ -227,9 +247,11 @@ def render_paths(
     n_uncut = s_piece.shape[0]
     if caps is not None:
         with torch.no_grad():  # pairs with an end cut go last (they take extra work)
-            cut = caps.cut_zone[0][s_piece] | caps.cut_zone[1][s_piece]
+            sides = cut_sides(caps, s_piece, tile_origin(s_tile, grid, dtype), tile,
+                              widths.detach()[line_path[s_piece]] / 2)
+            cut = sides.any(0)
             order = torch.argsort(cut.to(torch.uint8), stable=True)
-            s_piece, s_tile = s_piece[order], s_tile[order]
+            s_piece, s_tile, sides = s_piece[order], s_tile[order], sides[:, order]
             n_uncut -= int(cut.sum())
     j_idx, j_tile = _join_tiles(caps, path_image, grid)
 
@@ -273,7 +295,7 @@ def render_paths(
         dist2 = PointSegmentDistance.apply(stroke_a[s_piece], stroke_b[s_piece], origin,
                                            offsets)
         if caps is not None:
-            dist2 = _styled_distance(dist2, caps, s_piece, n_uncut, origin, offsets,
+            dist2 = _styled_distance(dist2, caps, s_piece, sides, n_uncut, origin, offsets,
                                      widths[line_path[s_piece]] / 2, j_idx, j_tile, grid)
         nearest2 = dist2.new_full((entries.shape[0], k), _FAR * _FAR).scatter_reduce(
             0, inv_spair[:, None].expand(-1, k), dist2, "amin")
