@@ -44,8 +44,9 @@ class DistanceStyle(NamedTuple):
     Attributes:
         eligible: ``(P,)`` bool, paths drawn on the distance route.
         a, b: ``(L, 2)`` piece ends with square caps' end pieces extended.
-        cut_zone: ``(2, L)`` bool, pieces near a contour's start / end cap.
-        cut_point, cut_dir: ``(2, C, 2)`` per contour the start / end plane's point and
+        cut_of: ``(2, L)`` long, for every piece its cut plane behind it (row 0) and
+            ahead of it (row 1), as a row of ``cut_point``; -1 for none.
+        cut_point, cut_dir: ``(K, 2)`` the cut planes' points and unit normals
             unit normal pointing into the stroke.
         join_polys: ``(J, 6, 2)`` convex join polygons; join_path: ``(J,)`` their paths;
             join_half_width: ``(J,)`` their paths' half widths.
@@ -54,7 +55,7 @@ class DistanceStyle(NamedTuple):
     eligible: Tensor
     a: Tensor
     b: Tensor
-    cut_zone: Tensor
+    cut_of: Tensor
     cut_point: Tensor
     cut_dir: Tensor
     join_polys: Tensor
@@ -106,12 +107,15 @@ def cut_sides(style: DistanceStyle, piece: Tensor, origin: Tensor, tile: int,
         piece: ``(N,)`` piece of every pair; origin: ``(N, 2)`` centre of the tile's
             first pixel; half_width: ``(N,)`` the pair's path's half width.
     """
+    if style.cut_point.shape[0] == 0:
+        return torch.zeros(2, piece.shape[0], dtype=torch.bool, device=piece.device)
     needed = []
     for side in (0, 1):
-        point, normal = style.cut_point[side][piece], style.cut_dir[side][piece]
+        row = style.cut_of[side][piece]
+        point, normal = style.cut_point[row.clamp_min(0)], style.cut_dir[row.clamp_min(0)]
         past = ((origin - point) * normal).sum(1) + (tile - 1) * (
             normal.clamp(max=0).sum(1))  # the tile's least advanced pixel centre
-        needed.append(style.cut_zone[side][piece] & (past < half_width))
+        needed.append((row >= 0) & (past < half_width))
     return torch.stack(needed)
 
 
@@ -198,8 +202,9 @@ def distance_styles(lines: Lines, points: Tensor, contour_path: Tensor, closed: 
         bad = cand_c & (active & ~seg_ok).any(1)
         use = cand_c[lines.contour] & (~lines.closing | closed[lines.contour])
         idx = torch.nonzero(use).squeeze(1)
-        key = lines.contour[idx] * (2 * n_lines) + lines.closing[idx].long() * n_lines + idx
-        idx = idx[torch.argsort(key)]
+        if bool((cand_c & closed).any()):  # closing pieces come last in bezier_lines
+            key = lines.contour[idx] * (2 * n_lines) + lines.closing[idx].long() * n_lines + idx
+            idx = idx[torch.argsort(key)]
         contour = lines.contour[idx]
         length = (lines.b[idx] - lines.a[idx]).detach().norm(dim=1).double()
         csum = torch.cumsum(length, 0)
@@ -265,33 +270,32 @@ def distance_styles(lines: Lines, points: Tensor, contour_path: Tensor, closed: 
                              ).squeeze(1)
         slot = torch.full((n_contours,), -1, dtype=torch.long, device=device)
         slot[head_c] = torch.arange(head_c.shape[0], device=device)
-    a_all = lines.a.index_put((idx[head],), cap_start[slot[contour[head]]])
-    b_all = lines.b.index_put((idx[tail],), cap_end[slot[contour[tail]]])
+    a_all, b_all = lines.a, lines.b
+    if bool(square.any()):  # butt caps start and end where the pieces do
+        a_all = a_all.index_put((idx[head],), cap_start[slot[contour[head]]])
+        b_all = b_all.index_put((idx[tail],), cap_end[slot[contour[tail]]])
 
-    # Cuts for the pieces after a cut point (start caps, corners) and before one.
-    zero = torch.zeros(0, dtype=torch.float64, device=device)
-    after = (torch.cat([head_c, v_contour[sharp]]),
-             torch.cat([zero.new_zeros(head_c.shape[0]), arc_out[sharp]]),
-             torch.cat([cap_start, v[sharp]]), torch.cat([u_start, g1[sharp]]))
-    before = (torch.cat([head_c, v_contour[sharp]]), torch.cat([total[head_c], arc_in[sharp]]),
-              torch.cat([cap_end, v[sharp]]), torch.cat([-u_end, -g0[sharp]]))
-    zone = torch.zeros(2, n_lines, dtype=torch.bool, device=device)
-    cut_point = points.new_zeros(2, n_lines, 2)
-    cut_dir = torch.zeros_like(cut_point)
-    reach = half_width.detach()[contour_path[contour]].double() + 1
-    keep = eligible[contour_path[contour]]
-    for side, (c_contour, c_arc, c_point, c_dir) in enumerate((after, before)):
-        with torch.no_grad():
+    # Cut planes: for the pieces after a cut point (start caps, corners), then for the
+    # pieces before one (end caps, corners); cut_of points each piece at its row.
+    cut_contour = (torch.cat([head_c, v_contour[sharp]]),) * 2
+    cut_arc = (torch.cat([total.new_zeros(head_c.shape[0]), arc_out[sharp]]),
+               torch.cat([total[head_c], arc_in[sharp]]))
+    cut_point = torch.cat([cap_start, v[sharp], cap_end, v[sharp]])
+    cut_dir = torch.cat([u_start, g1[sharp], -u_end, -g0[sharp]])
+    n_after = cut_arc[0].shape[0]
+    cut_of = torch.full((2, n_lines), -1, dtype=torch.long, device=device)
+    with torch.no_grad():
+        reach = half_width[contour_path[contour]].double() + 1
+        keep = eligible[contour_path[contour]]
+        for side in (0, 1):
+            if n_after == 0:
+                break
             arc = arc0 if side == 0 else arc1
-            hit, found = _search(c_contour, c_arc, contour, arc, stride, before=side == 0)
-            if c_arc.shape[0] == 0:
-                continue
-            gap = (arc - c_arc[hit]) if side == 0 else (c_arc[hit] - arc)
+            hit, found = _search(cut_contour[side], cut_arc[side], contour, arc, stride,
+                                 before=side == 0)
+            gap = (arc - cut_arc[side][hit]) if side == 0 else (cut_arc[side][hit] - arc)
             inside = found & (gap < reach) & keep
-            sel = idx[inside]
-            zone[side, sel] = True
-        cut_point = cut_point.index_put((torch.full_like(sel, side), sel), c_point[hit[inside]])
-        cut_dir = cut_dir.index_put((torch.full_like(sel, side), sel), c_dir[hit[inside]])
+            cut_of[side, idx[inside]] = hit[inside] + side * n_after
 
     # Join polygons on the outer side: the miter quad, or the bevel triangle.
     g0, g1, vs, path_j, miter = g0[sharp], g1[sharp], v[sharp], path_v[sharp], miter[sharp]
@@ -313,5 +317,5 @@ def distance_styles(lines: Lines, points: Tensor, contour_path: Tensor, closed: 
     polys = torch.stack([a_back, p0, tip, p1, b_back, inner], 1)
     keep_join = eligible[path_j]
     join_path = path_j[keep_join]
-    return DistanceStyle(eligible, a_all, b_all, zone, cut_point, cut_dir, polys[keep_join],
+    return DistanceStyle(eligible, a_all, b_all, cut_of, cut_point, cut_dir, polys[keep_join],
                          join_path, half_width[join_path])

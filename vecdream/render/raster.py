@@ -121,9 +121,8 @@ def _join_tiles(caps: DistanceStyle | None, path_image: Tensor, grid: Grid
 def _cut(dist2: Tensor, caps: DistanceStyle, side: Tensor, piece: Tensor, origin: Tensor,
          offsets: Tensor, half_width: Tensor) -> Tensor:
     """``max(d, r - s)^2`` for pairs ``(M, K)``, each cut by the plane of its ``side``."""
-    pick = side[:, None]
-    point = torch.where(pick, caps.cut_point[1][piece], caps.cut_point[0][piece])
-    normal = torch.where(pick, caps.cut_dir[1][piece], caps.cut_dir[0][piece])
+    row = torch.where(side, caps.cut_of[1][piece], caps.cut_of[0][piece])
+    point, normal = caps.cut_point[row], caps.cut_dir[row]
     past = (((origin - point) * normal).sum(1, keepdim=True)
             + offsets[:, 0] * normal[:, 0:1] + offsets[:, 1] * normal[:, 1:2])
     return torch.maximum(dist2, (half_width[:, None] - past).clamp_min(0) ** 2)
