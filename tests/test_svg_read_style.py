@@ -106,3 +106,12 @@ def test_selectors_browsers_support(selector: str, matches: bool):
 def test_cascade_winner(name: str, fill):
     d = read_svg(f'<svg {NS} viewBox="0 0 120 60">{CSS[name]}</svg>')
     assert (d.fill[0, :3] * 255).tolist() == pytest.approx(list(fill), abs=0.01)
+
+
+def test_colour_names_survive_pil_parsing_them_first():
+    from PIL import Image
+
+    Image.new("RGB", (2, 2), "teal")  # PIL then caches 'teal' as a tuple in its colormap
+    from vecdream.svg.color import parse_color
+
+    assert parse_color("Teal") == (0.0, 128 / 255, 128 / 255, 1.0)

@@ -8,6 +8,7 @@ floats or percentages separated by commas or spaces (``/`` before alpha), ``hsl(
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -85,6 +86,7 @@ def _hex(digits: str) -> RGBA | None:
     return (values[0], values[1], values[2], values[3] if len(values) == 4 else 1.0)
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function, called per element and property
 def parse_color(text: str | None, current: RGBA | None = None) -> RGBA | None:
     """RGBA in [0, 1] of a CSS colour; None when ``text`` is not a valid colour.
 
@@ -107,4 +109,6 @@ def parse_color(text: str | None, current: RGBA | None = None) -> RGBA | None:
     if m is not None:
         return _function(m.group(1), m.group(2))
     named = ImageColor.colormap.get(s) if s.isalpha() else None  # the 148 CSS names
+    if isinstance(named, tuple):  # PIL caches a name it has parsed as an RGB tuple
+        return (named[0] / 255, named[1] / 255, named[2] / 255, 1.0)
     return None if not isinstance(named, str) else _hex(named[1:])
