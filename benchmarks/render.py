@@ -527,7 +527,7 @@ def _report(scenes: str, args: argparse.Namespace, sha: str | None,
     for scene in scenes:
         n_paths, size, geometry, style = SCENES[scene]
         d = make_scene(scene)
-        pieces = bezier_lines(d.points, d.n_segments, max_length=8.0).a.shape[0]
+        pieces = bezier_lines(d.points, d.n_segments, max_length=4.0).a.shape[0]
         sk = results.get((scene, "skia"))
         psnr = f"{sk['psnr']:.1f}" if _ok(sk, "fwd") else "—"
         if _ok(sk, "fwd") and sk["psnr"] < 30:

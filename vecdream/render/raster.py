@@ -171,7 +171,7 @@ def render_paths(
     evenodd: Tensor,
     path_image: Tensor,
     background: Tensor,
-    tile: int = 8,
+    tile: int = 4,
     tolerance: float = 0.1,
     style: dict[str, Tensor] | None = None,
 ) -> Tensor:

@@ -202,7 +202,7 @@ def render_reference(
     *,
     background: Sequence[float] | Tensor = (1.0, 1.0, 1.0),
     tolerance: float = 0.1,
-    max_length: float = 8.0,
+    max_length: float = 4.0,
     block: int = 1 << 20,
     layers_per_checkpoint: int | None = None,
 ) -> Tensor:
@@ -220,7 +220,7 @@ def render_reference(
         height: output height in pixels; default likewise.
         background: RGB in [0, 1], ``(3,)``.
         tolerance: Bézier flattening tolerance in output pixels.
-        max_length: longest line piece in pixels; ``render`` uses its ``tile`` (8), and
+        max_length: longest line piece in pixels; ``render`` uses its ``tile`` (4), and
             only equal values flatten identically.
         block: most (pieces x pixels) elements of a dense temporary (4 bytes each in
             float32; two of them are alive at once).
