@@ -249,7 +249,7 @@ def render_paths(
             sides = cut_sides(caps, s_piece, tile_origin(s_tile, grid, dtype), tile,
                               widths.detach()[line_path[s_piece]] / 2)
             cut = sides.any(0)
-            order = torch.argsort(cut.to(torch.uint8), stable=True)
+            order = torch.cat([torch.nonzero(~cut).squeeze(1), torch.nonzero(cut).squeeze(1)])
             s_piece, s_tile, sides = s_piece[order], s_tile[order], sides[:, order]
             n_uncut -= int(cut.sum())
     j_idx, j_tile = _join_tiles(caps, path_image, grid)
