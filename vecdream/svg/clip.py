@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+import numpy as np
+
 from vecdream.svg.css import local_name
 from vecdream.svg.pathdata import Contour
 from vecdream.svg.sanitize import href
@@ -148,5 +150,6 @@ class ClipTable:
         contours, _ = shape_contours(el, lengths)
         if not contours:
             return
-        pts = [([apply(m, p) for p in c], True) for c, _ in contours]
+        pts = [([apply(m, p) for p in (c.tolist() if isinstance(c, np.ndarray) else c)], True)
+               for c, _ in contours]
         self.records[k].shapes.append((pts, get(style, "clip-rule").strip() == "evenodd"))

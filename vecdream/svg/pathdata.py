@@ -17,11 +17,14 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 __all__ = ["Contour", "arc_to_cubics", "parse_path"]
 
 Point = tuple[float, float]
-Contour = tuple[list[Point], bool]
-"""``(points (3n+1 of them), closed)``."""
+Contour = tuple[list[Point] | np.ndarray, bool]
+"""``(points (3n+1 of them), closed)``: a list of ``(x, y)``, or a float64 ``(3n+1, 2)``
+array (polylines and polygons, see :mod:`vecdream.svg.shapes`)."""
 
 _NUMBER = re.compile(r"[\s,]*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
 _FLAG = re.compile(r"[\s,]*([01])")

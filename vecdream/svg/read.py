@@ -15,6 +15,7 @@ from vecdream.drawing_fields import PATH_FIELDS, TABLE_FIELDS
 from vecdream.svg.clip import ClipRecord
 from vecdream.svg.css import local_name
 from vecdream.svg.fields import path_fields
+from vecdream.svg.pathdata import Contour
 from vecdream.svg.records import Shape
 from vecdream.svg.sanitize import (
     DEFAULT_SIZE,
@@ -139,6 +140,33 @@ def _canvas(root: ET.Element) -> tuple[tuple[float | None, float | None], Matrix
     return (width / s, height / s), (1.0, 0.0, 0.0, 1.0, m[4] / s, m[5] / s), (vw, vh)
 
 
+def _padded(contours: list[Contour], width: int) -> np.ndarray:
+    """``(C, width, 2)`` float32 points, each contour padded with its last point."""
+    points = np.zeros((len(contours), width, 2), dtype=np.float32)
+    if not contours:
+        return points
+    chunks: list[np.ndarray] = []
+    run: list = []
+    for pts, _ in contours:  # lists of points in runs, arrays as they are
+        if isinstance(pts, np.ndarray):
+            if run:
+                chunks.append(np.array(run, dtype=np.float64).reshape(-1, 2))
+                run = []
+            chunks.append(pts)
+        else:
+            run.extend(pts)
+    if run:
+        chunks.append(np.array(run, dtype=np.float64).reshape(-1, 2))
+    flat = np.concatenate(chunks).astype(np.float32)  # the per-value float32 rounding
+    lengths = np.array([len(pts) for pts, _ in contours], dtype=np.int64)
+    ends = np.cumsum(lengths)
+    points[:] = flat[ends - 1][:, None, :]
+    row = np.repeat(np.arange(len(contours)), lengths)
+    col = np.arange(len(flat)) - np.repeat(ends - lengths, lengths)
+    points[row, col] = flat
+    return points
+
+
 def _assemble(shapes: list[Shape], size: tuple[float | None, float | None],
               clips: list[ClipRecord], groups: list[tuple[float, int]]) -> Drawing:
     """Pack shapes into float32 tensors, padding contours with their last point."""
@@ -148,10 +176,7 @@ def _assemble(shapes: list[Shape], size: tuple[float | None, float | None],
     if len(contours) * (3 * max_seg + 1) > MAX_PADDED_POINTS:
         raise SVGError(f"{len(contours)} contours padded to {max_seg} segments exceed "
                        f"MAX_PADDED_POINTS={MAX_PADDED_POINTS}")
-    points = np.zeros((len(contours), 3 * max_seg + 1, 2), dtype=np.float32)
-    for i, (pts, _) in enumerate(contours):
-        points[i, : len(pts)] = pts
-        points[i, len(pts):] = pts[-1]
+    points = _padded(contours, 3 * max_seg + 1)
     width, height = size
     if width is None or height is None:
         corner = points.reshape(-1, 2).max(axis=0) if len(contours) else (0.0, 0.0)

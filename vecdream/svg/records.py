@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from vecdream.svg.paint import Paint
 from vecdream.svg.pathdata import Contour
 
@@ -33,6 +35,8 @@ def bbox(contours: list[Contour]) -> tuple[float, float, float, float] | None:
     """Tight bounding box ``(x, y, w, h)`` of cubic contours (extrema of each cubic)."""
     xs, ys = [], []
     for pts, _ in contours:
+        if isinstance(pts, np.ndarray):
+            pts = pts.tolist()  # the same float64 numbers, for the scalar code below
         for i in range(0, len(pts) - 3, 3):
             p0, p1, p2, p3 = pts[i:i + 4]
             for axis, out in ((0, xs), (1, ys)):
@@ -60,8 +64,16 @@ def inside(shape: Shape, box: tuple[float, float, float, float] | None) -> bool:
     if box is None:
         return True
     pad = shape.width / 2 * 1.5 if shape.stroke is not None else 0.0  # caps/joins margin
-    return all(box[0] <= x - pad and x + pad <= box[2] and box[1] <= y - pad and
-               y + pad <= box[3] for c, _ in shape.contours for x, y in c)
+    for c, _ in shape.contours:
+        if isinstance(c, np.ndarray):
+            x, y = c[:, 0], c[:, 1]
+            if not bool(((box[0] <= x - pad) & (x + pad <= box[2]) & (box[1] <= y - pad)
+                         & (y + pad <= box[3])).all()):
+                return False
+        elif not all(box[0] <= x - pad and x + pad <= box[2] and box[1] <= y - pad and
+                     y + pad <= box[3] for x, y in c):
+            return False
+    return True
 
 
 def faded(paint: Paint | None, opacity_: float) -> Paint | None:

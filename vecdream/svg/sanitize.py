@@ -118,7 +118,17 @@ class UseGraph:
             key = el.get("id")
             if key is not None and key not in self.ids:
                 self.ids[key] = el
-        self.cyclic: set[int] = self._cycles(root)
+        if not any(_is_use(el) for el in root.iter()):  # no references to follow:
+            # no cycle, and the expansion is the plain sum over the elements (the
+            # largest subtree total, which the general walk checks at every node)
+            self.cyclic: set[int] = set()
+            total = sum(64 + len(el.get("d", "")) + len(el.get("points", ""))
+                        for el in root.iter())
+            if total > 2 * MAX_SVG_BYTES:
+                raise SVGError(f"SVG expands to more than {2 * MAX_SVG_BYTES} bytes "
+                               "through <use>")
+            return
+        self.cyclic = self._cycles(root)
         self._check_expansion(root)
 
     def target(self, use: ET.Element) -> ET.Element | None:

@@ -3,13 +3,17 @@
 Invalid geometry (a negative or missing ``width``/``height``/``r``, an ellipse without
 any radius) gives ``None`` and the element is dropped; zero sizes disable rendering (an
 empty list); a negative ``rx``/``ry`` is ignored (``auto``), as browsers and resvg do.
-``polyline``/``polygon`` with an odd number of coordinates draw up to the last pair.
+``polyline``/``polygon`` with an odd number of coordinates draw up to the last pair; their
+contours are built with numpy (a float64 ``(3n+1, 2)`` array instead of a list of point
+tuples, the same numbers) so files of many long polylines read fast.
 """
 
 from __future__ import annotations
 
 import re
 from xml.etree import ElementTree as ET
+
+import numpy as np
 
 from vecdream.svg.css import local_name
 from vecdream.svg.pathdata import Contour, arc_to_cubics, parse_path
@@ -19,6 +23,7 @@ __all__ = ["SHAPE_TAGS", "shape_contours"]
 
 SHAPE_TAGS = frozenset({"path", "rect", "circle", "ellipse", "line", "polyline", "polygon"})
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NOT_PLAIN = re.compile(r"[^0-9.eE+\-, \t\n\r]")
 
 
 def _line(p0: tuple[float, float], p1: tuple[float, float]) -> list[tuple[float, float]]:
@@ -72,9 +77,39 @@ def _rect(el: ET.Element, lengths: Lengths) -> list[Contour] | None:
     return [(pts, True)]
 
 
-def _points(text: str | None) -> list[tuple[float, float]]:
-    values = [float(v) for v in _NUMBER.findall(text or "")]
-    return [(values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)]
+def _values(text: str) -> np.ndarray:
+    """The numbers of ``text``: ``float`` of what ``_NUMBER.findall`` finds, float64.
+
+    Fast path: text made only of digits, ``.eE+-``, commas and whitespace whose tokens
+    all parse as floats (in that alphabet ``float`` accepts exactly the SVG number
+    syntax) splits at the separators into the very tokens ``findall`` finds.
+    """
+    if _NOT_PLAIN.search(text) is None:
+        tokens = text.replace(",", " ").split()
+        try:
+            return np.fromiter(map(float, tokens), dtype=np.float64, count=len(tokens))
+        except ValueError:
+            pass
+    return np.array([float(v) for v in _NUMBER.findall(text)], dtype=np.float64)
+
+
+def _polyline(text: str | None) -> np.ndarray | None:
+    """Cubic control points ``(3n+1, 2)`` of a ``points`` list (straight edges, as
+    :func:`_line` makes them: the same operations, elementwise); None under 2 points."""
+    values = _values(text or "")
+    n = len(values) // 2
+    if n < 2:
+        return None
+    pts = values[: 2 * n].reshape(n, 2)
+    p0, p1 = pts[:-1], pts[1:]
+    out = np.empty((3 * (n - 1) + 1, 2), dtype=np.float64)
+    out[0] = pts[0]
+    with np.errstate(all="ignore"):  # inf/nan coordinates: the walker drops the shape
+        delta = p1 - p0
+        out[1::3] = p0 + delta / 3
+        out[2::3] = p0 + 2 * delta / 3
+    out[3::3] = p1
+    return out
 
 
 def shape_contours(el: ET.Element, lengths: Lengths) -> tuple[list[Contour] | None, bool]:
@@ -105,10 +140,7 @@ def shape_contours(el: ET.Element, lengths: Lengths) -> tuple[list[Contour] | No
         p0 = (lengths.resolve(el.get("x1"), "x", 0.0), lengths.resolve(el.get("y1"), "y", 0.0))
         p1 = (lengths.resolve(el.get("x2"), "x", 0.0), lengths.resolve(el.get("y2"), "y", 0.0))
         return [([p0, *_line(p0, p1)], False)], False
-    pts = _points(el.get("points"))
-    if len(pts) < 2:
+    out = _polyline(el.get("points"))
+    if out is None:
         return [], False
-    out = [pts[0]]
-    for a, b in zip(pts, pts[1:], strict=False):
-        out += _line(a, b)
-    return [(out, tag == "polygon")], False
+    return [(out, tag == "polygon")], False  # type: ignore[list-item]

@@ -8,6 +8,7 @@ value is invalid for its property is ignored (the next lower one wins), as brows
 
 from __future__ import annotations
 
+import functools
 from xml.etree import ElementTree as ET
 
 from vecdream.svg.color import parse_color
@@ -91,8 +92,10 @@ class StyleSheet:
             if rule.match(el, self.tree):
                 for name, value, important in rule.declarations:
                     layers[3 if important else 1].append((name, value))
-        for name, value, important in parse_declarations(el.get("style", "")):
-            layers[4 if important else 2].append((name, value))
+        inline = el.get("style")
+        if inline:
+            for name, value, important in parse_declarations(inline):
+                layers[4 if important else 2].append((name, value))
         out: dict[str, str] = {}
         for layer in layers:
             for name, value in layer:
@@ -125,7 +128,12 @@ def get(style: dict[str, str], name: str) -> str:
 
 def opacity(style: dict[str, str], name: str) -> float:
     """An opacity property clamped to [0, 1] (numbers or percentages)."""
-    text = get(style, name).strip()
+    return _opacity(get(style, name))
+
+
+@functools.lru_cache(maxsize=1024)
+def _opacity(text: str) -> float:
+    text = text.strip()
     number = parse_number(text[:-1] if text.endswith("%") else text)
     if number is None:
         return 1.0

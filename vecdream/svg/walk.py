@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from xml.etree import ElementTree as ET
 
+import numpy as np
+
 from vecdream.svg.clip import ClipTable, clip_reference
 from vecdream.svg.css import local_name
 from vecdream.svg.paint import resolve_paint
@@ -25,6 +27,7 @@ from vecdream.svg.shapes import SHAPE_TAGS, shape_contours
 from vecdream.svg.style import StyleSheet, get, inherit, opacity
 from vecdream.svg.units import Lengths
 from vecdream.svg.viewport import (
+    IDENTITY,
     Matrix,
     apply,
     multiply,
@@ -47,6 +50,7 @@ SKIPPED = {"mask": "mask", "filter": "filter", "marker-start": "marker",
 # only for a single fill or stroke): for consumers that ignore the group fields.
 OPACITY_GROUPS = True
 _MAX_ELEMENTS = 2_000_000  # rendered elements after <use> expansion (bounded by sanitize)
+_DRAWN = SHAPE_TAGS | {"g", "a", "switch", "svg", "use"}
 
 
 @dataclass(frozen=True)
@@ -98,11 +102,12 @@ class Walker:
         if tag in UNSUPPORTED:
             self.counts[f"<{tag}>"] += 1
             return
-        if tag not in SHAPE_TAGS | {"g", "a", "switch", "svg", "use"}:
+        if tag not in _DRAWN:
             return  # definitions, metadata and unknown elements draw nothing
-        for name, label in SKIPPED.items():
-            if declared.get(name, "none").strip().lower() not in ("none", "", "inherit"):
-                self.counts[label] += 1
+        if not SKIPPED.keys().isdisjoint(declared):
+            for name, label in SKIPPED.items():
+                if declared.get(name, "none").strip().lower() not in ("none", "", "inherit"):
+                    self.counts[label] += 1
         matrix = ctx.matrix
         if tag != "svg":
             transform = parse_transform(el.get("transform"))
@@ -111,7 +116,8 @@ class Walker:
             else:
                 matrix = multiply(matrix, transform)
         font = ctx.lengths.font(declared.get("font-size"))  # relative to the parent
-        lengths = replace(ctx.lengths, font_size=font)
+        lengths = ctx.lengths if font == ctx.lengths.font_size else \
+            replace(ctx.lengths, font_size=font)
         alpha = opacity(style, "opacity")
         inner = Context(matrix, style, lengths, ctx.opacity * alpha, ctx.clip, ctx.clip_id,
                         ctx.group)
@@ -233,18 +239,21 @@ class Walker:
     def emit(self, el: ET.Element, contours: list[Contour], ctx: Context) -> None:
         """Paint, transform and record one shape's contours."""
         style, m = ctx.style, ctx.matrix
-        box = bbox(contours)
+        fill_value, stroke_value = get(style, "fill"), get(style, "stroke")
+        # The bounding box only serves objectBoundingBox gradients (url() paint).
+        box = bbox(contours) if fill_value.strip().startswith("url(") or \
+            stroke_value.strip().startswith("url(") else None
         ids, sheet, counts = self.uses.ids, self.sheet, self.counts
-        fill = resolve_paint(get(style, "fill"), style, "fill", ids, sheet, m, box,
-                             ctx.lengths, counts)
-        stroke = resolve_paint(get(style, "stroke"), style, "stroke", ids, sheet, m, box,
+        fill = resolve_paint(fill_value, style, "fill", ids, sheet, m, box, ctx.lengths,
+                             counts)
+        stroke = resolve_paint(stroke_value, style, "stroke", ids, sheet, m, box,
                                ctx.lengths, counts)
         width = ctx.lengths.resolve(get(style, "stroke-width"), "d", 1.0)
         if width <= 0:
             stroke, width = None, 0.0
         if fill is None and stroke is None:
             return
-        pts = [([apply(m, p) for p in c], closed) for c, closed in contours]
+        pts = [(_transformed(m, c), closed) for c, closed in contours]
         det = abs(m[0] * m[3] - m[1] * m[2])
         if det == 0:
             return  # a non-invertible CTM renders nothing (SVG), and has no stroke frame
@@ -253,13 +262,13 @@ class Walker:
             abs(m[1] - m[2]) <= 1e-9 * (abs(m[1]) + 1)
         stroke_matrix = None if similar else (m[0], m[1], m[2], m[3])
         scaled_width = width * math.sqrt(det)
-        coords = [v for c, _ in pts for p in c for v in p]
-        if not all(math.isfinite(v) and abs(v) <= MAX_COORD for v in [*coords, scaled_width]):
+        extent = _extent(pts)
+        if extent is None or not (math.isfinite(scaled_width) and
+                                  abs(scaled_width) <= MAX_COORD):
             counts["non-finite or huge coordinates"] += 1
             return
         if ctx.clip is not None:
-            x0, y0 = min(coords[0::2]), min(coords[1::2])
-            x1, y1 = max(coords[0::2]), max(coords[1::2])
+            x0, y0, x1, y1 = extent
             pad = scaled_width
             c = ctx.clip
             if x1 + pad < c[0] or x0 - pad > c[2] or y1 + pad < c[1] or y0 - pad > c[3]:
@@ -276,3 +285,46 @@ class Walker:
             pts, scaled_width, width, faded(fill, fade), faded(stroke, fade),
             get(style, "fill-rule").strip() == "evenodd", get(style, "stroke-linecap").strip(),
             get(style, "stroke-linejoin").strip(), miter, stroke_matrix, ctx.clip_id, group))
+
+
+def _transformed(m: Matrix, pts: list | np.ndarray) -> list | np.ndarray:
+    """Points under ``m``, as :func:`~vecdream.svg.viewport.apply` maps them (the same
+    float64 operations in the same order; arrays stay arrays)."""
+    a, b, c, d, e, f = m
+    if isinstance(pts, np.ndarray):
+        x, y = pts[:, 0], pts[:, 1]
+        out = np.empty_like(pts)
+        with np.errstate(all="ignore"):  # inf/nan: _extent rejects the shape
+            if m == IDENTITY:  # 1 * x + 0 * y + 0 is x + 0.0 wherever y is finite
+                out[:] = pts + 0.0
+            else:
+                out[:, 0] = a * x + c * y + e
+                out[:, 1] = b * x + d * y + f
+        return out
+    return [(a * x + c * y + e, b * x + d * y + f) for x, y in pts]
+
+
+def _extent(contours: list[tuple[list | np.ndarray, bool]]
+            ) -> tuple[float, float, float, float] | None:
+    """``(x0, y0, x1, y1)`` of every point, or None when a coordinate is non-finite or
+    beyond ``MAX_COORD``."""
+    boxes = []
+    for pts, _ in contours:
+        if isinstance(pts, np.ndarray):
+            if not np.isfinite(pts).all():
+                return None
+            lo, hi = pts.min(axis=0), pts.max(axis=0)
+            boxes.append((float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])))
+        else:
+            xs = [p[0] for p in pts]
+            ys = [p[1] for p in pts]
+            # A sum is finite exactly when every term is (|terms| <= MAX_COORD cannot
+            # overflow), and min/max are then exact.
+            if not (math.isfinite(sum(xs)) and math.isfinite(sum(ys))):
+                return None
+            boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    if max(-x0, -y0, x1, y1) > MAX_COORD:
+        return None
+    return x0, y0, x1, y1
