@@ -38,12 +38,14 @@ def seeds(tmp_path_factory):
 
 
 def _close(a: dict, b: dict) -> None:
-    """Losses equal up to float summation order; weights within one Adam step (lr 1e-3):
-    Adam divides by the gradient's own scale, so a gradient that is ~0 and differs in
-    sign by rounding moves its weight by up to lr either way."""
+    """Weights within one Adam step (lr 1e-3): Adam divides by the gradient's own scale,
+    so a gradient that is ~0 and differs in sign by rounding (the ranks' all-reduce sums
+    in another order than one process) moves its weight by up to lr either way. The
+    losses of later steps inherit those moves: equal to 1e-3 relative, not to float
+    rounding (the 4 px render tile's rounding gave 4e-4 on the polygon loss at step 5)."""
     for key in ("d_loss", "g_loss", "r1", "diversity", "polygon"):
         assert torch.allclose(torch.tensor(a["history"][key]), torch.tensor(b["history"][key]),
-                              rtol=1e-4, atol=1e-6), key
+                              rtol=1e-3, atol=1e-6), key
     for name, value in a["generator"].items():
         if value.is_floating_point():
             assert torch.allclose(value, b["generator"][name], atol=1e-3), name
