@@ -77,7 +77,7 @@ def inside(shape: Shape, box: tuple[float, float, float, float] | None) -> bool:
 
 
 def faded(paint: Paint | None, opacity_: float) -> Paint | None:
-    if paint is None:
-        return None
+    if paint is None or opacity_ == 1.0:  # x * 1.0 is x: the same paint
+        return paint
     r, g, b, a = paint.rgba
     return Paint((r, g, b, a * opacity_), paint.gradient, paint.opacity * opacity_)
