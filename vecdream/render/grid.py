@@ -82,13 +82,8 @@ def bin_pieces(a: Tensor, b: Tensor, reach: Tensor, image: Tensor, grid: Grid
 
 def tile_pixels(tile: Tensor, grid: Grid, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
     """Pixel-centre coordinates of the given global tiles, each ``(M, tile*tile)``."""
-    local = tile % grid.tiles_per_image
-    ox = (local % grid.tiles_x) * grid.tile
-    oy = torch.div(local, grid.tiles_x, rounding_mode="floor") * grid.tile
-    r = torch.arange(grid.tile, device=tile.device, dtype=dtype) + 0.5
-    dx = r.repeat(grid.tile)
-    dy = r.repeat_interleave(grid.tile)
-    return ox[:, None].to(dtype) + dx, oy[:, None].to(dtype) + dy
+    centres = tile_origin(tile, grid, dtype)[:, None, :] + pixel_offsets(grid, dtype, tile.device)
+    return centres[..., 0], centres[..., 1]
 
 
 def tile_origin(tile: Tensor, grid: Grid, dtype: torch.dtype) -> Tensor:
