@@ -6,7 +6,7 @@ blocks.2, CPU:
 
 * **brush**: :func:`vecdream.painter.optimize.optimize_brush` with the shipped neural
   painter (strokes start in the photo's colours);
-* **pen** (baseline): :func:`vecdream.optimize.optimize_strokes` with ``photo_start``
+* **pen** (baseline): :func:`vecdream.dream.optimize.optimize_strokes` with ``photo_start``
   strokes, free colours and widths, as ``vecdream paint`` and the gallery do;
 
 both for the same steps, reporting the content loss at the end / at the start and the
@@ -29,14 +29,14 @@ from pathlib import Path
 import torch
 
 from vecdream import render
+from vecdream.dream.optimize import optimize_strokes
+from vecdream.dream.photo import photo_start
 from vecdream.nets import load_net
 from vecdream.objectives import content
-from vecdream.optimize import optimize_strokes
 from vecdream.painter import mypaint
 from vecdream.painter.brush_export import brush_drawing, psnr, save_brush
 from vecdream.painter.model import load_painter
 from vecdream.painter.optimize import optimize_brush
-from vecdream.photo import photo_start
 
 sys.path.insert(0, str(Path(__file__).parent))
 from gallery import photo  # noqa: E402  (the gallery's photo, so numbers match its image)

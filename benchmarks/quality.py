@@ -17,7 +17,7 @@ of an average stroke's share (``0.1 * A / N``), harmful strokes included. Why: i
 does not carry the motif is exactly what reads as scribble, it costs plotter time, and
 it is measured on views the optimizer never saw. Also reported: mean turning per unit
 length (rad per 100 user units), and **self-crossings per 100 user units of ink**
-(:func:`vecdream.loops.self_crossings`): every time a stroke crosses itself it ties a
+(:func:`vecdream.dream.loops.self_crossings`): every time a stroke crosses itself it ties a
 loop, the "e" shapes and knots that make a dream read as scribble and that a plotter
 draws as a tangle of ink; a clean band or arc never crosses itself. PNGs and SVGs go to
 ``--out`` (docs/quality/ for the README).
@@ -36,14 +36,14 @@ from pathlib import Path
 import torch
 
 from vecdream import Drawing, render
-from vecdream.augment import make_views, sample_views
-from vecdream.init import smooth_strokes
-from vecdream.loops import self_crossings
+from vecdream.dream.augment import make_views, sample_views
+from vecdream.dream.init import smooth_strokes
+from vecdream.dream.loops import self_crossings
+from vecdream.dream.optimize import optimize_strokes
+from vecdream.dream.styles import DREAM
 from vecdream.nets import load_net
 from vecdream.objectives import channel
 from vecdream.objectives.geometry import contour_lengths, turning
-from vecdream.optimize import optimize_strokes
-from vecdream.styles import DREAM
 
 HELD_OUT = [("blocks.2", 7), ("blocks.3", 20), ("blocks.4", 50), ("blocks.5", 30)]
 """Channels no test, example or ``make dream`` uses."""
@@ -57,7 +57,7 @@ CONFIGS = {
     "smooth+bend+prune": {"init": "smooth", "bend": 0.05, "prune_every": 10},
     "smooth+prune+minlen": {"init": "smooth", "prune_every": 10, "min_length": 6.0},
     "smooth+bend0.3": {"init": "smooth", "bend": 0.3},
-    "default": dict(DREAM),  # what `vecdream dream` does (vecdream.styles.DREAM)
+    "default": dict(DREAM),  # what `vecdream dream` does (vecdream.dream.styles.DREAM)
     # More Bezier segments per starting arc (3 by default): more activation, more loops.
     "segments4": {**DREAM, "segments": 4},
     "segments6": {**DREAM, "segments": 6},
@@ -237,7 +237,7 @@ def seam_scores(net, layer: str, c: int, drawing: Drawing, tiles: int, px: int
 
 
 def run_seams(args: argparse.Namespace) -> None:
-    from vecdream.large import upscale
+    from vecdream.dream.large import upscale
 
     net = load_net("efficientnet_lite0")
     tiles, small_px, px = 3, 128, 768
@@ -252,7 +252,7 @@ def run_seams(args: argparse.Namespace) -> None:
                                  steps=args.steps, views=4, seed=0, device="cpu").drawing
         factor = px / (tiles * small_px)
         big = small.scaled(factor)
-        from vecdream.tiles import tile_drawing
+        from vecdream.dream.tiles import tile_drawing
 
         rows = {"none (tiled only)": tile_drawing(big, tiles)} if "tiled" in args.seam else {}
         for name, kw in SEAM_CONFIGS.items():

@@ -42,11 +42,11 @@ def child(args: argparse.Namespace) -> dict:
     import torch
 
     from vecdream import Drawing
-    from vecdream.large import upscale
+    from vecdream.dream.large import upscale
+    from vecdream.dream.optimize import optimize_strokes
+    from vecdream.dream.tiles import tile_drawing
     from vecdream.nets import load_net
     from vecdream.objectives import channel
-    from vecdream.optimize import optimize_strokes
-    from vecdream.tiles import tile_drawing
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import torch
 
+from vecdream.dream.photo import load_photo
 from vecdream.nets import load_net
 from vecdream.objectives import content
 from vecdream.painter.brush_export import save_brush
 from vecdream.painter.optimize import optimize_brush
-from vecdream.photo import load_photo
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from vecdream.atomic import atomic_write_bytes
-from vecdream.channels import contact_sheet, dream_channels, layer_shapes
+from vecdream.dream.channels import contact_sheet, dream_channels, layer_shapes
 from vecdream.export import image_to_png_bytes
 from vecdream.nets import load_net
 from vecdream.render import render

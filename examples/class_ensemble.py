@@ -19,10 +19,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from vecdream.dream.optimize import optimize_strokes
 from vecdream.export import save_png
 from vecdream.nets import NET_NAMES, WeightsUnavailableError, load_net
 from vecdream.objectives import class_logit
-from vecdream.optimize import optimize_strokes
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -18,10 +18,10 @@ import sys
 from pathlib import Path
 
 from vecdream import optimize_strokes
+from vecdream.dream.styles import DREAM
 from vecdream.export import save_png
 from vecdream.nets import WeightsUnavailableError, load_net
 from vecdream.objectives import channel
-from vecdream.styles import DREAM
 
 # A layer in the middle of each network: patterns and textures, not yet whole objects.
 DEFAULT_LAYER = {"efficientnet_lite0": "blocks.4", "vgg16": "conv3_3", "resnet18": "layer3"}

@@ -1,7 +1,7 @@
 """One channel in the three named styles: clean, dense and colour (``--style``).
 
 A style is a documented set of :func:`vecdream.optimize_strokes` options
-(:data:`vecdream.styles.STYLES`); any option passed next to it wins. The same from the
+(:data:`vecdream.dream.styles.STYLES`); any option passed next to it wins. The same from the
 command line: ``vecdream dream --layer blocks.4 --channel 50 --style clean``.
 
     python examples/dream_styles.py                      # about a CPU minute per style
@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from vecdream.dream.optimize import optimize_strokes
+from vecdream.dream.styles import STYLES
 from vecdream.export import save_png
 from vecdream.nets import load_net
 from vecdream.objectives import channel
-from vecdream.optimize import optimize_strokes
-from vecdream.styles import STYLES
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,12 +25,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from vecdream.dream.large import upscale
+from vecdream.dream.optimize import optimize_strokes
+from vecdream.dream.pen import pen_width_units
 from vecdream.export import save_png
-from vecdream.large import upscale
 from vecdream.nets import WeightsUnavailableError, load_net
 from vecdream.objectives import channel
-from vecdream.optimize import optimize_strokes
-from vecdream.pen import pen_width_units
 from vecdream.plot import drawing_to_plot, format_stats, plot_stats, plot_to_svg, preview_png
 from vecdream.plot.units import parse_length
 from vecdream.svg import atomic_write_bytes

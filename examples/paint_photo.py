@@ -20,11 +20,11 @@ from pathlib import Path
 
 import torch
 
+from vecdream.dream.optimize import optimize_strokes
+from vecdream.dream.photo import load_photo, photo_start
 from vecdream.export import image_to_png_bytes, save_png
 from vecdream.nets import WeightsUnavailableError, load_net
 from vecdream.objectives import content
-from vecdream.optimize import optimize_strokes
-from vecdream.photo import load_photo, photo_start
 
 # An early layer: edges and colours, so the painting keeps the photo's layout.
 DEFAULT_LAYER = {"efficientnet_lite0": "blocks.1", "vgg16": "conv2_2", "resnet18": "layer1"}

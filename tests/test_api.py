@@ -46,21 +46,21 @@ PUBLIC = {
         "OUTPUT_FORMATS", "image_to_png_bytes", "read_metadata", "save_drawing", "save_pdf",
         "save_png", "svg_to_pdf_bytes",
     },
-    "vecdream.optimize": {
+    "vecdream.dream.optimize": {
         "DEFAULT_LAYER", "Result", "StepInfo", "ViewFn", "full_canvas_views", "make_generator",
         "optimize_strokes", "resolve_objective", "run_loop",
     },
-    "vecdream.loop": {
+    "vecdream.dream.loop": {
         "ColorMode", "Result", "StepInfo", "ViewFn", "WidthMode", "check_modes",
         "make_generator", "resolve_device", "resolve_objective", "run_loop",
     },
-    "vecdream.large": {"upscale"},
-    "vecdream.tiles": {"crop_drawing", "parse_tiles", "tile_drawing"},
-    "vecdream.windows": {"pixel_size", "window_loss", "window_views"},
-    "vecdream.pen": {"pen_width_units", "set_pen_width"},
+    "vecdream.dream.large": {"upscale"},
+    "vecdream.dream.tiles": {"crop_drawing", "parse_tiles", "tile_drawing"},
+    "vecdream.dream.windows": {"pixel_size", "window_loss", "window_views"},
+    "vecdream.dream.pen": {"pen_width_units", "set_pen_width"},
     "vecdream.drawing": {"Drawing", "register_file_io"},
-    "vecdream.loops": {"UNTANGLE_EVERY", "cut_loops", "self_crossings", "untangling"},
-    "vecdream.styles": {"DREAM", "STYLES", "cli_values"},
+    "vecdream.dream.loops": {"UNTANGLE_EVERY", "cut_loops", "self_crossings", "untangling"},
+    "vecdream.dream.styles": {"DREAM", "STYLES", "cli_values"},
     "vecdream.objectives.core": {"DreamContext", "Need", "Objective"},
     "vecdream.objectives.geometry": {
         "bending", "contour_lengths", "grayscale", "ink_length", "palette", "turning",
@@ -71,6 +71,11 @@ PUBLIC = {
         "layer_norm", "neuron", "style",
     },
 }
+
+
+# Module paths before the dream stage became a package (0.1.0): kept for one release.
+MOVED = {f"vecdream.{name}": f"vecdream.dream.{name}" for name in (
+    "optimize", "loop", "large", "tiles", "windows", "pen", "loops", "styles")}
 
 
 @pytest.mark.parametrize("module_name", sorted(PUBLIC))
@@ -85,6 +90,17 @@ def test_public_names_stay(module_name):
     assert not unbound, f"{module_name}.__all__ names what it does not define: {unbound}"
 
 
+@pytest.mark.parametrize("old", sorted(MOVED))
+def test_old_module_paths_warn_and_are_the_new_modules(old, monkeypatch):
+    monkeypatch.delitem(sys.modules, old, raising=False)  # a first import, which warns
+    with pytest.warns(DeprecationWarning, match=f"{old} moved to {MOVED[old]}"):
+        module = importlib.import_module(old)
+    assert module is importlib.import_module(MOVED[old])
+    assert PUBLIC[MOVED[old]] <= set(module.__all__)
+    names = ", ".join(sorted(PUBLIC[MOVED[old]]))
+    exec(f"from {old} import {names}", {})  # the user's own line keeps working
+
+
 def test_top_level_imports_are_the_real_objects():
     from vecdream import (
         Drawing,
@@ -96,12 +112,12 @@ def test_top_level_imports_are_the_real_objects():
         upscale,
     )
     from vecdream.drawing import Drawing as drawing_cls
-    from vecdream.large import upscale as upscale_fn
-    from vecdream.loop import Result as result_cls
-    from vecdream.loop import StepInfo as step_cls
-    from vecdream.optimize import optimize_strokes as optimize_fn
+    from vecdream.dream.large import upscale as upscale_fn
+    from vecdream.dream.loop import Result as result_cls
+    from vecdream.dream.loop import StepInfo as step_cls
+    from vecdream.dream.optimize import optimize_strokes as optimize_fn
+    from vecdream.dream.tiles import tile_drawing as tile_fn
     from vecdream.render import render as render_fn
-    from vecdream.tiles import tile_drawing as tile_fn
 
     assert (Drawing, Result, StepInfo) == (drawing_cls, result_cls, step_cls)
     assert (optimize_strokes, render, tile_drawing, upscale) == (

@@ -162,7 +162,7 @@ def test_corrupted_and_foreign_files_give_one_clear_error(tmp_path):
 
 
 def test_schema_version_migrates_forward_and_refuses_newer(tmp_path, monkeypatch):
-    from vecdream.seeds import catalogue as module
+    from vecdream.seeds import catalogue_schema as module
 
     db = tmp_path / "brand.db"
     with Catalogue(db) as cat:

@@ -15,12 +15,12 @@ import torch
 from click.testing import CliRunner, Result
 from PIL import Image
 
-import vecdream.cli_dream as cli_dream
+import vecdream.cli.dream as cli_dream
 from vecdream import Drawing
 from vecdream.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from vecdream.cli import main
-from vecdream.cli_common import outputs_for
-from vecdream.cli_run import Recorder
+from vecdream.cli.common import outputs_for
+from vecdream.cli.run import Recorder
 
 EFF = ["--net", "efficientnet_lite0", "--layer", "blocks.2"]
 TINY = ["--paths", "8", "--size", "32", "--views", "1", "--seed", "0"]

@@ -15,7 +15,7 @@ from PIL import Image
 
 from vecdream import Drawing
 from vecdream.cli import main
-from vecdream.cli_inputs import SvgFile, not_svg
+from vecdream.cli.inputs import SvgFile, not_svg
 
 
 def _commands(group: click.Group = main, path: tuple[str, ...] = ()):
@@ -125,8 +125,8 @@ def test_library_and_cli_share_the_offline_default():
     import inspect
 
     from vecdream import optimize_strokes
-    from vecdream.cli_options import DEFAULT_NET, DREAM_LAYER
-    from vecdream.optimize import DEFAULT_LAYER
+    from vecdream.cli.options import DEFAULT_NET, DREAM_LAYER
+    from vecdream.dream.optimize import DEFAULT_LAYER
 
     assert inspect.signature(optimize_strokes).parameters["layer"].default == DEFAULT_LAYER
     assert DEFAULT_LAYER == f"{DEFAULT_NET}:{DREAM_LAYER[DEFAULT_NET]}"

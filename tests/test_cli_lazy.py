@@ -1,6 +1,6 @@
 """Issue 18: the CLI starts without torch, and ``--help`` says every fixed set of values.
 
-Commands are imported when they run (:class:`vecdream.cli_lazy.LazyGroup`): listing
+Commands are imported when they run (:class:`vecdream.cli.lazy.LazyGroup`): listing
 them, a command's ``--help`` and a bad argument caught while parsing load no torch.
 The group tables keep each command's short help; they must agree with the commands.
 """
@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from vecdream.cli import main
-from vecdream.cli_lazy import LazyGroup
+from vecdream.cli.lazy import LazyGroup
 
 _NO_TORCH = """
 import sys
@@ -122,7 +122,7 @@ def test_net_arguments_list_the_nets(path):
 
 @pytest.mark.parametrize("path", [("trace",), ("dream",), ("paint",)])
 def test_brush_options_list_the_presets(path):
-    from vecdream.cli_common import BRUSHES
+    from vecdream.cli.common import BRUSHES
     from vecdream.painter.mypaint import BRUSHES as LIBRARY_BRUSHES
 
     assert BRUSHES == LIBRARY_BRUSHES

@@ -15,8 +15,8 @@ from click.testing import CliRunner, Result
 from PIL import Image
 
 from vecdream import Drawing
-from vecdream.channels import channel_batch, contact_sheet
 from vecdream.cli import main
+from vecdream.dream.channels import channel_batch, contact_sheet
 from vecdream.export import read_metadata
 from vecdream.nets import load_net
 from vecdream.objectives import DreamContext, channel

@@ -15,7 +15,7 @@ import torch
 from click.testing import CliRunner, Result
 from PIL import Image
 
-import vecdream.cli_dream as cli_dream
+import vecdream.cli.dream as cli_dream
 from vecdream.checkpoint import load_checkpoint
 from vecdream.cli import main
 from vecdream.export import read_metadata

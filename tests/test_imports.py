@@ -151,11 +151,67 @@ def test_the_graph_sees_lazy_and_relative_imports(tmp_path):
     assert find_cycles(graph) == [["pkg.a", "pkg.b"]]
 
 
+# The stage order of docs/ARCHITECTURE.md, lowest first: a module may import its own
+# stage and the stages before it, never one after it. The command line sits on top,
+# including the stage packages' own ``cli*`` modules, which the group registers.
+STAGES = [
+    ("vecdream.atomic", "vecdream.provenance", "vecdream.drawing_fields"),
+    ("vecdream.drawing",),
+    ("vecdream.checkpoint",),
+    ("vecdream.render",),
+    ("vecdream.svg",),
+    ("vecdream.export",),
+    ("vecdream.plot", "vecdream.nets", "vecdream.jobs"),
+    ("vecdream.objectives",),
+    ("vecdream.dream",),
+    ("vecdream.seeds",),
+    ("vecdream.painter",),
+]
+TOP = len(STAGES)  # vecdream.cli, stage cli* modules, vecdream/__init__ and __main__, _moved
+
+
+def _is_cli(module: str) -> bool:
+    last = module.rpartition(".")[2]
+    return last == "cli" or last.startswith("cli_") or module.startswith("vecdream.cli.")
+
+
+def stage_of(module: str) -> int:
+    """The index of ``module``'s stage in :data:`STAGES` (the top for the CLI layer)."""
+    if _is_cli(module):
+        return TOP
+    for rank, packages in enumerate(STAGES):
+        if any(module == p or module.startswith(p + ".") for p in packages):
+            return rank
+    return TOP
+
+
+def test_every_module_has_a_stage():
+    loose = [m for m in import_graph() if stage_of(m) == TOP and not (
+        _is_cli(m) or m.startswith("vecdream._moved") or m in ("vecdream", "vecdream.__main__"))]
+    assert not loose, f"modules outside the documented stages: {loose}"
+
+
+def test_no_import_climbs_the_stage_order():
+    graph = import_graph()
+    climbs = sorted(f"{m} -> {t}" for m, targets in graph.items() for t in targets
+                    if stage_of(t) > stage_of(m))
+    assert not climbs, "imports of a later stage:\n" + "\n".join(climbs)
+
+
+def test_the_stage_order_check_fails_on_a_climb():
+    assert stage_of("vecdream.render.raster") < stage_of("vecdream.dream.optimize")
+    assert stage_of("vecdream.seeds.cli_gan") == TOP > stage_of("vecdream.seeds.gan")
+    graph = {"vecdream.render.raster": {"vecdream.dream.optimize"}}
+    assert [(m, t) for m, ts in graph.items() for t in ts if stage_of(t) > stage_of(m)]
+
+
 @pytest.mark.parametrize(("lower", "higher"), [
     ("vecdream.drawing", "vecdream.svg"),
     ("vecdream.drawing", "vecdream.export"),
-    ("vecdream.optimize", "vecdream.large"),
-    ("vecdream.render", "vecdream.optimize"),
+    ("vecdream.dream.optimize", "vecdream.dream.large"),
+    ("vecdream.render", "vecdream.dream"),
+    ("vecdream.dream.optimize", "vecdream.cli"),
+    ("vecdream.seeds.gan", "vecdream.painter"),
 ])
 def test_lower_stages_do_not_import_higher_ones(lower, higher):
     graph = import_graph()

@@ -1,11 +1,11 @@
-"""Self-loops cut out of strokes (vecdream.loops) and the optimizer option that uses it."""
+"""Self-loops cut out of strokes (vecdream.dream.loops) and the optimizer option that uses it."""
 
 from __future__ import annotations
 
 import torch
 
 from vecdream import Drawing, optimize_strokes, render
-from vecdream.loops import cut_loops, self_crossings, untangling
+from vecdream.dream.loops import cut_loops, self_crossings, untangling
 
 
 def _stroke(*segments: list[list[float]], size: float = 100.0) -> Drawing:

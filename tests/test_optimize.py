@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from vecdream import Drawing, render
+from vecdream.dream.optimize import StepInfo, optimize_strokes
 from vecdream.nets import UnknownLayerError, load_net
 from vecdream.objectives import channel, content
-from vecdream.optimize import StepInfo, optimize_strokes
 
 
 @pytest.fixture(scope="module")

@@ -19,15 +19,15 @@ from click.testing import CliRunner
 from vecdream import Drawing
 from vecdream.checkpoint import load_checkpoint
 from vecdream.cli import main
-from vecdream.hygiene import Hygiene
-from vecdream.init import arc_points, smooth_strokes
-from vecdream.large import upscale
+from vecdream.dream.hygiene import Hygiene
+from vecdream.dream.init import arc_points, smooth_strokes
+from vecdream.dream.large import upscale
+from vecdream.dream.optimize import optimize_strokes
+from vecdream.dream.styles import STYLES, cli_values
+from vecdream.dream.windows import _sample_corners
 from vecdream.nets import load_net
 from vecdream.objectives import DreamContext, bending, channel
 from vecdream.objectives.geometry import contour_lengths
-from vecdream.optimize import optimize_strokes
-from vecdream.styles import STYLES, cli_values
-from vecdream.windows import _sample_corners
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -135,7 +135,7 @@ def test_upscale_jitter_moves_copies_apart_deterministically(net):
 
 def test_styles_are_option_sets_of_optimize_strokes_and_the_cli():
     params = inspect.signature(optimize_strokes).parameters
-    from vecdream.cli_dream import dream_command
+    from vecdream.cli.dream import dream_command
 
     names = {p.name for p in dream_command.params}
     for style, options in STYLES.items():

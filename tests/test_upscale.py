@@ -18,13 +18,13 @@ import torch
 from click.testing import CliRunner
 
 from vecdream import Drawing, render
-from vecdream.large import upscale
+from vecdream.dream.large import upscale
+from vecdream.dream.optimize import StepInfo, optimize_strokes
+from vecdream.dream.pen import pen_width_units
+from vecdream.dream.tiles import crop_drawing, tile_drawing
+from vecdream.dream.windows import window_loss, window_views
 from vecdream.nets import load_net
 from vecdream.objectives import channel
-from vecdream.optimize import StepInfo, optimize_strokes
-from vecdream.pen import pen_width_units
-from vecdream.tiles import crop_drawing, tile_drawing
-from vecdream.windows import window_loss, window_views
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,7 @@ from torch import nn
 from vecdream import Drawing
 from vecdream.nets import from_module
 from vecdream.objectives import channel
-from vecdream.large import upscale
+from vecdream.dream.large import upscale
 torch.set_num_threads(1)
 net = from_module(nn.Sequential(nn.Conv2d(3, 4, 3, stride=2)), name="tiny")
 small = Drawing.random(100, size=(256, 256), seed=0)

@@ -19,6 +19,7 @@ no network, device or random state.
 
 from __future__ import annotations
 
+import os
 import sys
 import types
 from typing import TYPE_CHECKING, Any
@@ -32,11 +33,11 @@ if TYPE_CHECKING:  # what __getattr__ loads, for type checkers and IDEs
     from vecdream import plot as plot
     from vecdream import svg as svg
     from vecdream.drawing import Drawing
-    from vecdream.large import upscale
-    from vecdream.loop import Result, StepInfo
-    from vecdream.optimize import optimize_strokes
+    from vecdream.dream.large import upscale
+    from vecdream.dream.loop import Result, StepInfo
+    from vecdream.dream.optimize import optimize_strokes
+    from vecdream.dream.tiles import tile_drawing
     from vecdream.render import render
-    from vecdream.tiles import tile_drawing
 
 __all__ = [
     "Drawing",
@@ -47,6 +48,10 @@ __all__ = [
     "tile_drawing",
     "upscale",
 ]
+
+# Old module paths (``vecdream.optimize``, ...) resolve for one release through the
+# shims in _moved/ (see vecdream._moved); searched after the package's own folder.
+__path__.append(os.path.join(os.path.dirname(__file__), "_moved"))
 
 __version__: str = vecdream_version()
 """The installed version (pyproject.toml is the one source; ``0+unknown`` uninstalled)."""
@@ -62,15 +67,15 @@ def __getattr__(name: str) -> Any:
     elif name == "render":
         from vecdream.render import render as value
     elif name == "optimize_strokes":
-        from vecdream.optimize import optimize_strokes as value
+        from vecdream.dream.optimize import optimize_strokes as value
     elif name == "Result":
-        from vecdream.loop import Result as value
+        from vecdream.dream.loop import Result as value
     elif name == "StepInfo":
-        from vecdream.loop import StepInfo as value
+        from vecdream.dream.loop import StepInfo as value
     elif name == "upscale":
-        from vecdream.large import upscale as value
+        from vecdream.dream.large import upscale as value
     elif name == "tile_drawing":
-        from vecdream.tiles import tile_drawing as value
+        from vecdream.dream.tiles import tile_drawing as value
     elif name == "export":
         import vecdream.export as value
     elif name == "svg":

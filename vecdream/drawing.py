@@ -24,22 +24,13 @@ from vecdream.drawing_fields import (
     PATH_FIELDS,
     TABLE_FIELDS,
     check_field,
+    core_fields,
     default_field,
     is_plain,
+    random_walk,
 )
 
 __all__ = ["Drawing", "register_file_io"]
-
-_SHAPE_ERROR = "Drawing.{name}: expected shape {expected}, got {actual}"
-
-
-def _check_shape(name: str, t: Tensor, expected: tuple[int | None, ...]) -> None:
-    ok = t.dim() == len(expected) and all(
-        e is None or e == s for e, s in zip(expected, t.shape, strict=True))
-    if not ok:
-        shown = "(" + ", ".join("*" if e is None else str(e) for e in expected) + ")"
-        raise ValueError(_SHAPE_ERROR.format(name=name, expected=shown, actual=tuple(t.shape)))
-
 
 # File formats are a later stage than the data model: vecdream.svg and vecdream.export
 # import Drawing, so Drawing must not import them back (a cycle). They register their
@@ -112,46 +103,13 @@ class Drawing:
         contour_path: Tensor | None = None,
         **features: Tensor,
     ) -> None:
-        if points.dim() != 3 or points.shape[-1] != 2 or (points.shape[1] - 1) % 3 != 0:
-            raise ValueError(
-                f"Drawing.points: expected shape (C, 3S+1, 2), got {tuple(points.shape)}"
-            )
-        n_contours, n_points = points.shape[0], points.shape[1]
-        n_paths = widths.shape[0] if widths.dim() == 1 else -1
-        _check_shape("widths", widths, (None,))
-        _check_shape("stroke", stroke, (n_paths, 4))
-        device = points.device
-        if fill is None:
-            fill = torch.zeros(n_paths, 4, dtype=points.dtype, device=device)
-        if evenodd is None:
-            evenodd = torch.zeros(n_paths, dtype=torch.bool, device=device)
-        if closed is None:
-            closed = torch.zeros(n_contours, dtype=torch.bool, device=device)
-        if n_segments is None:
-            n_segments = torch.full((n_contours,), (n_points - 1) // 3, device=device)
-        if contour_path is None:
-            if n_contours != n_paths:
-                raise ValueError(
-                    f"Drawing: {n_contours} contours but {n_paths} paths; pass contour_path"
-                )
-            contour_path = torch.arange(n_contours, device=device)
-        _check_shape("fill", fill, (n_paths, 4))
-        _check_shape("evenodd", evenodd, (n_paths,))
-        _check_shape("closed", closed, (n_contours,))
-        _check_shape("n_segments", n_segments, (n_contours,))
-        _check_shape("contour_path", contour_path, (n_contours,))
-        w, h = float(size[0]), float(size[1])
-        if not (w > 0 and h > 0 and w < float("inf") and h < float("inf")):
-            raise ValueError(f"Drawing.size: expected two positive finite numbers, got {size}")
-        self.points = points
-        self.widths = widths
-        self.stroke = stroke
-        self.fill = fill
-        self.evenodd = evenodd.to(torch.bool)
-        self.closed = closed.to(torch.bool)
-        self.n_segments = n_segments.to(torch.long)
-        self.contour_path = contour_path.to(torch.long)
-        self.size = (w, h)
+        core = core_fields(points, widths, stroke, size, fill=fill, evenodd=evenodd,
+                           closed=closed, n_segments=n_segments, contour_path=contour_path)
+        self.points, self.widths, self.stroke = core["points"], core["widths"], core["stroke"]
+        self.fill, self.evenodd, self.closed = core["fill"], core["evenodd"], core["closed"]
+        self.n_segments, self.contour_path = core["n_segments"], core["contour_path"]
+        self.size = core["size"]
+        n_paths, device = len(self.widths), points.device
         unknown = set(features) - set(PATH_FIELDS) - set(TABLE_FIELDS)
         if unknown:
             raise TypeError(f"Drawing: unknown keyword(s) {sorted(unknown)}")
@@ -193,29 +151,9 @@ class Drawing:
         Returns:
             A drawing with ``P = n_paths`` contours of ``S = max segments``.
         """
-        if n_paths < 0:
-            raise ValueError(f"Drawing.random: n_paths must be >= 0, got {n_paths}")
-        lo, hi = (segments, segments) if isinstance(segments, int) else segments
-        if not 1 <= lo <= hi:
-            raise ValueError(f"Drawing.random: segments must satisfy 1 <= lo <= hi, got {segments}")
-        if generator is None:
-            generator = torch.Generator()
-            if seed is None:
-                generator.seed()
-            else:
-                generator.manual_seed(seed)
-        scale = torch.tensor([float(size[0]), float(size[1])])
-        start = torch.rand(n_paths, 1, 2, generator=generator) * scale
-        steps = (torch.rand(n_paths, 3 * hi, 2, generator=generator) * 2 - 1) * radius * scale
-        points = torch.cat([start, start + steps.cumsum(dim=1)], dim=1)
-        n_segments = torch.randint(lo, hi + 1, (n_paths,), generator=generator)
-        if colors:
-            stroke = torch.rand(n_paths, 4, generator=generator)
-            stroke[:, 3] = 0.3 + 0.7 * stroke[:, 3]
-        else:
-            stroke = torch.tensor([0.0, 0.0, 0.0, 1.0]).repeat(n_paths, 1)
-        widths = torch.full((n_paths,), float(width))
-        return cls(points, widths, stroke, size, n_segments=n_segments)
+        fields = random_walk(n_paths, size=size, segments=segments, radius=radius,
+                             width=width, colors=colors, seed=seed, generator=generator)
+        return cls(size=size, **fields)
 
     @classmethod
     def from_svg(cls, source: str | bytes | object) -> Drawing:

@@ -1,9 +1,12 @@
-"""The optional SVG-fidelity fields of a :class:`~vecdream.drawing.Drawing` and their defaults.
+"""The fields of a :class:`~vecdream.drawing.Drawing`: checks, defaults, random values.
 
-Drawings made by the optimizer never set these: the defaults (round caps and joins,
-miter limit 4, solid paint, no opacity groups, no clips, identity stroke transform)
-render exactly as before. SVG import fills them (issue 10). Kept apart from
-``drawing.py`` so the data model stays one readable page.
+The core fields (points, widths, paint, fill rule, contours) are checked and defaulted by
+:func:`core_fields`; :func:`random_walk` draws the random start of ``Drawing.random``.
+
+The optional SVG-fidelity fields below: drawings made by the optimizer never set them;
+the defaults (round caps and joins, miter limit 4, solid paint, no opacity groups, no
+clips, identity stroke transform) render exactly as before. SVG import fills them
+(issue 10). Kept apart from ``drawing.py`` so the data model stays one readable page.
 
 Per-path fields have a leading ``P`` dimension and follow the paths through
 ``Drawing.select``; table fields (gradients, groups, clips) are shared by all paths and
@@ -29,14 +32,16 @@ contours ``clip_points (Cc, 3S+1, 2)``, ``clip_n_segments (Cc,)``,
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import Tensor
 
 __all__ = [
     "CAPS", "CAP_BUTT", "CAP_ROUND", "CAP_SQUARE", "GRAD_LINEAR", "GRAD_RADIAL", "JOINS",
     "JOIN_BEVEL", "JOIN_MITER", "JOIN_ROUND", "PATH_FIELDS", "SPREADS", "SPREAD_PAD",
-    "SPREAD_REFLECT", "SPREAD_REPEAT", "TABLE_FIELDS", "check_field", "default_field",
-    "is_plain",
+    "SPREAD_REFLECT", "SPREAD_REPEAT", "TABLE_FIELDS", "check_field", "check_shape",
+    "core_fields", "default_field", "is_plain", "random_walk",
 ]
 
 CAP_BUTT, CAP_ROUND, CAP_SQUARE = 0, 1, 2
@@ -126,3 +131,99 @@ def is_plain(drawing) -> bool:
         (drawing.cap == CAP_ROUND).all() and (drawing.join == JOIN_ROUND).all()
         and drawing.grad_kind.numel() == 0 and drawing.group_opacity.numel() == 0
         and drawing.clip_parent.numel() == 0 and (drawing.stroke_transform == eye).all())
+
+
+SHAPE_ERROR = "Drawing.{name}: expected shape {expected}, got {actual}"
+
+
+def check_shape(name: str, t: Tensor, expected: tuple[int | None, ...]) -> None:
+    """Raise ValueError naming ``Drawing.name`` unless ``t`` has the ``expected`` shape
+    (``None``: any size on that axis)."""
+    ok = t.dim() == len(expected) and all(
+        e is None or e == s for e, s in zip(expected, t.shape, strict=True))
+    if not ok:
+        shown = "(" + ", ".join("*" if e is None else str(e) for e in expected) + ")"
+        raise ValueError(SHAPE_ERROR.format(name=name, expected=shown, actual=tuple(t.shape)))
+
+def core_fields(points: Tensor, widths: Tensor, stroke: Tensor, size: tuple[float, float], *,
+                fill: Tensor | None, evenodd: Tensor | None, closed: Tensor | None,
+                n_segments: Tensor | None, contour_path: Tensor | None) -> dict[str, Any]:
+    """The core fields of a Drawing checked, with their defaults filled in.
+
+    Shapes as :class:`~vecdream.drawing.Drawing` takes them (``points (C, 3S+1, 2)``,
+    ``widths (P,)``, ``stroke (P, 4)``, ``fill (P, 4)``, ``evenodd (P,)``, ``closed``,
+    ``n_segments`` and ``contour_path (C,)``); ``None`` means the default (no fill,
+    nonzero, open, every segment used, one contour per path).
+
+    Returns:
+        The tensors by name (flags as bool, counts as long) and ``size`` as two floats.
+
+    Raises:
+        ValueError: on a wrong shape or a size that is not two positive finite numbers.
+    """
+    if points.dim() != 3 or points.shape[-1] != 2 or (points.shape[1] - 1) % 3 != 0:
+        raise ValueError(
+            f"Drawing.points: expected shape (C, 3S+1, 2), got {tuple(points.shape)}"
+        )
+    n_contours, n_points = points.shape[0], points.shape[1]
+    n_paths = widths.shape[0] if widths.dim() == 1 else -1
+    check_shape("widths", widths, (None,))
+    check_shape("stroke", stroke, (n_paths, 4))
+    device = points.device
+    if fill is None:
+        fill = torch.zeros(n_paths, 4, dtype=points.dtype, device=device)
+    if evenodd is None:
+        evenodd = torch.zeros(n_paths, dtype=torch.bool, device=device)
+    if closed is None:
+        closed = torch.zeros(n_contours, dtype=torch.bool, device=device)
+    if n_segments is None:
+        n_segments = torch.full((n_contours,), (n_points - 1) // 3, device=device)
+    if contour_path is None:
+        if n_contours != n_paths:
+            raise ValueError(
+                f"Drawing: {n_contours} contours but {n_paths} paths; pass contour_path"
+            )
+        contour_path = torch.arange(n_contours, device=device)
+    check_shape("fill", fill, (n_paths, 4))
+    check_shape("evenodd", evenodd, (n_paths,))
+    check_shape("closed", closed, (n_contours,))
+    check_shape("n_segments", n_segments, (n_contours,))
+    check_shape("contour_path", contour_path, (n_contours,))
+    w, h = float(size[0]), float(size[1])
+    if not (w > 0 and h > 0 and w < float("inf") and h < float("inf")):
+        raise ValueError(f"Drawing.size: expected two positive finite numbers, got {size}")
+    return {"points": points, "widths": widths, "stroke": stroke, "fill": fill,
+            "evenodd": evenodd.to(torch.bool), "closed": closed.to(torch.bool),
+            "n_segments": n_segments.to(torch.long),
+            "contour_path": contour_path.to(torch.long), "size": (w, h)}
+
+
+def random_walk(n_paths: int, *, size: tuple[float, float], segments: int | tuple[int, int],
+                radius: float, width: float, colors: bool, seed: int | None,
+                generator: torch.Generator | None) -> dict[str, Tensor]:
+    """The tensors of :meth:`Drawing.random <vecdream.drawing.Drawing.random>` (arguments
+    as there): ``points (P, 3S+1, 2)``, ``widths (P,)``, ``stroke (P, 4)``,
+    ``n_segments (P,)``, by keyword name."""
+    if n_paths < 0:
+        raise ValueError(f"Drawing.random: n_paths must be >= 0, got {n_paths}")
+    lo, hi = (segments, segments) if isinstance(segments, int) else segments
+    if not 1 <= lo <= hi:
+        raise ValueError(f"Drawing.random: segments must satisfy 1 <= lo <= hi, got {segments}")
+    if generator is None:
+        generator = torch.Generator()
+        if seed is None:
+            generator.seed()
+        else:
+            generator.manual_seed(seed)
+    scale = torch.tensor([float(size[0]), float(size[1])])
+    start = torch.rand(n_paths, 1, 2, generator=generator) * scale
+    steps = (torch.rand(n_paths, 3 * hi, 2, generator=generator) * 2 - 1) * radius * scale
+    points = torch.cat([start, start + steps.cumsum(dim=1)], dim=1)
+    n_segments = torch.randint(lo, hi + 1, (n_paths,), generator=generator)
+    if colors:
+        stroke = torch.rand(n_paths, 4, generator=generator)
+        stroke[:, 3] = 0.3 + 0.7 * stroke[:, 3]
+    else:
+        stroke = torch.tensor([0.0, 0.0, 0.0, 1.0]).repeat(n_paths, 1)
+    widths = torch.full((n_paths,), float(width))
+    return {"points": points, "widths": widths, "stroke": stroke, "n_segments": n_segments}

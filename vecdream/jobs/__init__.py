@@ -9,7 +9,7 @@ key a :class:`Journal` lists as finished are skipped (a rerun resumes); a failin
 is retried, then reported in the :class:`JobReport`, never dropped silently.
 
 This stage imports nothing else from vecdream: task functions live with the features
-they run (``vecdream.seeds.sample_job``, ``vecdream.channels_job``, ``vecdream.sweep``).
+they run (``vecdream.seeds.sample_job``, ``vecdream.dream.channels_job``, ``vecdream.dream.sweep``).
 """
 
 from __future__ import annotations

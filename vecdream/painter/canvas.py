@@ -136,7 +136,7 @@ def init_actions(layout: BrushLayout, batch: int = 1, *,
                  image: Tensor | None = None) -> Tensor:
     """Random starting actions ``(batch, N, 12)``; with ``image`` ``(3, H, W)`` every
     stroke takes the image's colour under its midpoint, so painting a photo starts from
-    its colours rather than noise (as :func:`vecdream.photo.photo_start` does for pens)."""
+    its colours rather than noise (as :func:`vecdream.dream.photo.photo_start` does for pens)."""
     acts = random_actions(batch * layout.n_strokes, generator).reshape(batch, -1, ACTION_DIM)
     if image is not None:
         w, h = layout.size

@@ -2,14 +2,14 @@
 
 Each command lives in its own ``cli_*`` module of this package; this module holds the
 group and the table of its commands, each imported when it runs
-(:class:`vecdream.cli_lazy.LazyGroup`).
+(:class:`vecdream.cli.lazy.LazyGroup`).
 """
 
 from __future__ import annotations
 
 import click
 
-from vecdream.cli_lazy import LazyGroup
+from vecdream.cli.lazy import LazyGroup
 
 __all__ = ["COMMANDS", "painter_group"]
 

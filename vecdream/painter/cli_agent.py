@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from vecdream.cli_common import BRUSHES, outputs_for
+from vecdream.cli.common import BRUSHES, outputs_for
 
 __all__ = ["train_agent_command", "trace_command"]
 

@@ -3,7 +3,7 @@
 The brush is another image parameterization for every objective of
 :mod:`vecdream.objectives`: the canvas (:class:`~vecdream.painter.canvas.BrushCanvas`) is
 rendered through the frozen neural painter, scored on random views
-(:mod:`vecdream.augment`) like pen strokes, and the gradient flows back to the actions.
+(:mod:`vecdream.dream.augment`) like pen strokes, and the gradient flows back to the actions.
 With content loss this is Nakano's "intrinsic style transfer": the brush is the style.
 
 Objectives that read stroke geometry (``ink_length``, ``bending``, ``width_l1``,
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor
 
-from vecdream.augment import make_views, sample_views
-from vecdream.loop import (
+from vecdream.dream.augment import make_views, sample_views
+from vecdream.dream.loop import (
     StepInfo,
     channels_last,
     make_generator,
@@ -60,7 +60,7 @@ class BrushResult:
 
 @dataclass
 class BrushStepInfo(StepInfo):
-    """:class:`~vecdream.loop.StepInfo` of a brush step: ``drawings`` is empty,
+    """:class:`~vecdream.dream.loop.StepInfo` of a brush step: ``drawings`` is empty,
     ``actions`` ``(B, N, 12)`` holds the state; return True from the callback to stop."""
 
     actions: Tensor | None = None

@@ -19,7 +19,8 @@ one except at its ends and sharp corners, so those are cut into the distance fie
   tolerance) and round joins are left to the field.
 
 Dots (zero-length contours), ends without a direction and non-uniform stroke
-transforms stay on the outline route; a path takes one route as a whole.
+transforms stay on the outline route; a path takes one route as a whole. This module
+builds the cuts and polygons; :mod:`~.cuts` applies them to the rasterizer's pairs.
 Convention: pixels; ``r`` is the half width.
 """
 
@@ -33,7 +34,7 @@ from torch import Tensor
 from vecdream.drawing_fields import CAP_ROUND, CAP_SQUARE, JOIN_MITER, JOIN_ROUND
 from vecdream.render.flatten import Lines
 
-__all__ = ["DistanceStyle", "cut_sides", "distance_styles", "polygon_distance", "segment_tangents"]
+__all__ = ["DistanceStyle", "distance_styles", "segment_tangents"]
 
 _MIN_PIECE = 1e-5
 
@@ -69,54 +70,6 @@ def _unit(v: Tensor) -> Tensor:
 
 def _perp(d: Tensor) -> Tensor:
     return torch.stack([-d[..., 1], d[..., 0]], -1)
-
-
-def polygon_distance(polys: Tensor, px: Tensor, py: Tensor) -> Tensor:
-    """Signed distance (negative inside) of pixels to convex polygons.
-
-    Args:
-        polys: ``(N, V, 2)`` convex polygons, either orientation.
-        px, py: ``(N, K)`` pixel centres.
-
-    Returns:
-        ``(N, K)``: the largest signed distance to the edge lines (exact inside and
-        along the edges, a slight under-estimate off the corners).
-    """
-    nxt = polys.roll(-1, 1)
-    with torch.no_grad():
-        area = (polys[..., 0] * nxt[..., 1] - nxt[..., 0] * polys[..., 1]).sum(1)
-        sign = torch.where(area < 0, -1.0, 1.0).to(polys.dtype)[:, None]
-    edge = nxt - polys
-    length = edge.norm(dim=-1).clamp_min(1e-12)
-    # Outward normal of a counter-clockwise (positive area, y down: clockwise) polygon.
-    nx, ny = sign * edge[..., 1] / length, -sign * edge[..., 0] / length
-    off = nx * polys[..., 0] + ny * polys[..., 1]
-    dist = px[:, None, :] * nx[..., None] + py[:, None, :] * ny[..., None] - off[..., None]
-    return dist.amax(1)
-
-
-def cut_sides(style: DistanceStyle, piece: Tensor, origin: Tensor, tile: int,
-              half_width: Tensor) -> Tensor:
-    """Which cuts can change a (piece, tile) pair's pixels, ``(2, N)`` bool.
-
-    A pair needs its piece's cut only when some pixel centre of the tile lies less than
-    ``r`` past the plane into the stroke (``r - s > 0`` there); tiles wholly farther in
-    skip the work.
-
-    Args:
-        piece: ``(N,)`` piece of every pair; origin: ``(N, 2)`` centre of the tile's
-            first pixel; half_width: ``(N,)`` the pair's path's half width.
-    """
-    if style.cut_point.shape[0] == 0:
-        return torch.zeros(2, piece.shape[0], dtype=torch.bool, device=piece.device)
-    needed = []
-    for side in (0, 1):
-        row = style.cut_of[side][piece]
-        point, normal = style.cut_point[row.clamp_min(0)], style.cut_dir[row.clamp_min(0)]
-        past = ((origin - point) * normal).sum(1) + (tile - 1) * (
-            normal.clamp(max=0).sum(1))  # the tile's least advanced pixel centre
-        needed.append((row >= 0) & (past < half_width))
-    return torch.stack(needed)
 
 
 def segment_tangents(points: Tensor) -> tuple[Tensor, Tensor, Tensor]:

@@ -10,10 +10,11 @@ How it works, and why:
 * Round strokes (the optimizer's): per (piece, tile) pair the distance of each pixel
   centre to the piece; a scatter-min gives the distance to the stroke's centre line,
   and coverage is the pixel's box filter across the edge (:mod:`~.stroke`). Round caps
-  and joins come for free from the distance field.
+  and joins come for free from the distance field; butt/square caps and miter/bevel
+  joins are cut into it (built in :mod:`~.caps`, applied per pair in :mod:`~.cuts`).
 * Fills, and strokes with other caps/joins (as outline polygons, :mod:`~.stroke`), are
-  covered by exact area (:mod:`vecdream.render.fill`): slivers get their true ink,
-  zero-area contours none.
+  covered by exact area (:mod:`vecdream.render.fill`, per tile in :mod:`~.area`):
+  slivers get their true ink, zero-area contours none.
 * Paint is a solid colour or a gradient evaluated per pixel (:mod:`~.paint`).
 * Clip paths are exact-area masks multiplied into the clipped layers; layers are
   alpha-composited "over", in path order, per pixel, opacity groups first collapsed
@@ -25,20 +26,19 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from vecdream.render.caps import DistanceStyle, cut_sides, distance_styles, polygon_distance
-from vecdream.render.compose import clip_masks, collapse_groups, composite, lookup
-from vecdream.render.fill import region_coverage, rule_coverage
+from vecdream.render.area import area_entries, clip_mask
+from vecdream.render.caps import distance_styles
+from vecdream.render.compose import collapse_groups, composite
+from vecdream.render.cuts import cut_sides, join_tiles, styled_distance
 from vecdream.render.flatten import bezier_lines
 from vecdream.render.grad import PointSegmentDistance, keep_graph
 from vecdream.render.grid import (
     AA_REACH,
     Grid,
     bin_pieces,
-    expand_tiles,
     pixel_offsets,
     tile_origin,
     tile_pixels,
-    tile_ranges,
 )
 from vecdream.render.paint import gradient_rgba
 from vecdream.render.stroke import coverage_stroke, stroke_outlines
@@ -47,114 +47,6 @@ __all__ = ["render_paths"]
 
 _FAR = 1.0e6
 _EPS = 1.0e-12
-
-
-def _area_entries(a: Tensor, b: Tensor, layer: Tensor, evenodd_layer: Tensor,
-                  layer_image: Tensor, grid: Grid) -> tuple[Tensor, Tensor, Tensor]:
-    """Exact-area coverage of the tiles of regions (one per distinct layer).
-
-    Args:
-        a, b: ``(L, 2)`` region edges in pixels; layer: ``(L,)`` layer id of each edge.
-        evenodd_layer, layer_image: per layer id, the fill rule and the image.
-
-    Returns:
-        (layer, global tile, coverage ``(E, tile*tile)``) of every entry.
-    """
-    device, dtype = a.device, a.dtype
-    with torch.no_grad():
-        layers, region = torch.unique(layer, return_inverse=True)
-        n = layers.shape[0]
-        big = torch.full((n, 2), float("inf"), device=device, dtype=dtype)
-        idx = region[:, None].expand(-1, 2)
-        lo = big.scatter_reduce(0, idx, torch.minimum(a, b).detach(), "amin")
-        hi = (-big).scatter_reduce(0, idx, torch.maximum(a, b).detach(), "amax")
-        tx0, ty0, nx, ny = tile_ranges(lo - 0.5, hi + 0.5, grid)
-        e_region, etx, ety = expand_tiles(tx0, ty0, nx, ny)
-        t = grid.tile
-        box = torch.stack([tx0 * t, ty0 * t, (tx0 + nx) * t, (ty0 + ny) * t], 1)
-        e_layer = layers[e_region]
-        e_tile = layer_image[e_layer] * grid.tiles_per_image + ety * grid.tiles_x + etx
-        px, py = tile_pixels(e_tile, grid, dtype)
-    acc = region_coverage(a, b, region, box, e_region, px - 0.5, py - 0.5)
-    return e_layer, e_tile, rule_coverage(acc, evenodd_layer[e_layer][:, None])
-
-
-def _clip_mask(style: dict[str, Tensor], entry_path: Tensor, entry_tile: Tensor, grid: Grid,
-               tolerance: float) -> Tensor:
-    """``(U, K)`` clip mask of every entry (1 for paths without a clip)."""
-    lines = bezier_lines(style["clip_points"], style["clip_n_segments"], tolerance=tolerance,
-                         max_length=float(grid.tile))
-    shape = style["clip_contour_shape"][lines.contour]
-    n_tiles = grid.tiles_per_image * (int(style["clip_shape_image"].max()) + 1
-                                      if style["clip_shape_image"].shape[0] else 1)
-    n_tiles = max(n_tiles, int(entry_tile.max()) + 1 if entry_tile.shape[0] else 1)
-    k = grid.tile * grid.tile
-    if shape.shape[0]:
-        e_shape, e_tile, e_cov = _area_entries(lines.a, lines.b, shape,
-                                               style["clip_shape_evenodd"],
-                                               style["clip_shape_image"], grid)
-        keys, masks = clip_masks(style["clip_shape_clip"], e_shape, e_tile, e_cov,
-                                 style["clip_parent"], n_tiles)
-    else:
-        keys = entry_tile.new_zeros(0)
-        masks = style["clip_points"].new_zeros(0, k)
-    clip = style["clip"][entry_path]
-    mask = lookup(keys, masks, clip.clamp_min(0) * n_tiles + entry_tile)
-    return torch.where((clip >= 0)[:, None], mask, 1.0)
-
-
-def _join_tiles(caps: DistanceStyle | None, path_image: Tensor, grid: Grid
-                ) -> tuple[Tensor, Tensor]:
-    """(miter quad, global tile) pairs of the distance route's joins."""
-    if caps is None or caps.join_polys.shape[0] == 0:
-        empty = torch.zeros(0, dtype=torch.long, device=path_image.device)
-        return empty, empty
-    with torch.no_grad():
-        polys = caps.join_polys.detach()
-        tx0, ty0, nx, ny = tile_ranges(polys.amin(1) - AA_REACH, polys.amax(1) + AA_REACH,
-                                       grid)
-        j_idx, tx, ty = expand_tiles(tx0, ty0, nx, ny)
-        tile = path_image[caps.join_path[j_idx]] * grid.tiles_per_image + ty * grid.tiles_x + tx
-    return j_idx, tile
-
-
-def _cut(dist2: Tensor, caps: DistanceStyle, side: Tensor, piece: Tensor, origin: Tensor,
-         offsets: Tensor, half_width: Tensor) -> Tensor:
-    """``max(d, r - s)^2`` for pairs ``(M, K)``, each cut by the plane of its ``side``."""
-    row = torch.where(side, caps.cut_of[1][piece], caps.cut_of[0][piece])
-    point, normal = caps.cut_point[row], caps.cut_dir[row]
-    past = (((origin - point) * normal).sum(1, keepdim=True)
-            + offsets[:, 0] * normal[:, 0:1] + offsets[:, 1] * normal[:, 1:2])
-    return torch.maximum(dist2, (half_width[:, None] - past).clamp_min(0) ** 2)
-
-
-def _styled_distance(dist2: Tensor, caps: DistanceStyle, piece: Tensor, sides: Tensor,
-                     n_uncut: int, origin: Tensor, offsets: Tensor, half_width: Tensor,
-                     j_idx: Tensor, j_tile: Tensor, grid: Grid) -> Tensor:
-    """Squared piece distances ``(N, K)`` (the pairs from ``n_uncut`` on need a cut,
-    ``sides (2, N)`` says which) with the cuts of caps and sharp joins
-    (``max(d, r - s)``), followed by the join polygons' ``(r + sdf)^2`` ``(Nj, K)``,
-    ready for the scatter-min."""
-    parts = [dist2[:n_uncut]]
-    if n_uncut < dist2.shape[0]:
-        rest = slice(n_uncut, None)
-        need = sides[:, rest]
-        # One plane per pair (the end one where the start one is not needed), then the
-        # few pairs near both planes (short pieces between close cut points) again.
-        tail = _cut(dist2[rest], caps, ~need[0], piece[rest], origin[rest], offsets,
-                    half_width[rest])
-        both = torch.nonzero(need[0] & need[1]).squeeze(1)
-        if both.shape[0]:
-            again = _cut(tail[both], caps, torch.ones_like(both, dtype=torch.bool),
-                         piece[rest][both], origin[rest][both], offsets, half_width[rest][both])
-            tail = tail.index_put((both,), again)
-        parts.append(tail)
-    if j_idx.shape[0]:
-        jx, jy = tile_pixels(j_tile, grid, dist2.dtype)
-        r = caps.join_half_width[j_idx][:, None]
-        sdf = polygon_distance(caps.join_polys[j_idx], jx, jy)
-        parts.append((sdf + r).clamp_min(0) ** 2)
-    return torch.cat(parts) if len(parts) > 1 else dist2
 
 
 def render_paths(
@@ -252,7 +144,7 @@ def render_paths(
             order = torch.cat([torch.nonzero(~cut).squeeze(1), torch.nonzero(cut).squeeze(1)])
             s_piece, s_tile, sides = s_piece[order], s_tile[order], sides[:, order]
             n_uncut -= int(cut.sum())
-    j_idx, j_tile = _join_tiles(caps, path_image, grid)
+    j_idx, j_tile = join_tiles(caps, path_image, grid)
 
     # Area layers: fills (every piece, closing ones included) and outlined strokes.
     area_a, area_b = [lines.a[f_idx]], [lines.b[f_idx]]
@@ -267,9 +159,9 @@ def render_paths(
     layer_rule = torch.stack([evenodd, torch.zeros_like(evenodd)], 1).reshape(-1)
     layer_image = path_image.repeat_interleave(2)
     if sum(x.shape[0] for x in area_a):
-        e_layer, e_tile, e_cov = _area_entries(torch.cat(area_a), torch.cat(area_b),
-                                               torch.cat(area_layer), layer_rule, layer_image,
-                                               grid)
+        e_layer, e_tile, e_cov = area_entries(torch.cat(area_a), torch.cat(area_b),
+                                              torch.cat(area_layer), layer_rule, layer_image,
+                                              grid)
     else:  # stroke-only scenes (the optimizer's) skip the area machinery entirely
         e_layer = e_tile = torch.zeros(0, dtype=torch.long, device=device)
         e_cov = torch.zeros(0, tile * tile, dtype=dtype, device=device)
@@ -294,8 +186,8 @@ def render_paths(
         dist2 = PointSegmentDistance.apply(stroke_a[s_piece], stroke_b[s_piece], origin,
                                            offsets)
         if caps is not None:
-            dist2 = _styled_distance(dist2, caps, s_piece, sides, n_uncut, origin, offsets,
-                                     widths[line_path[s_piece]] / 2, j_idx, j_tile, grid)
+            dist2 = styled_distance(dist2, caps, s_piece, sides, n_uncut, origin, offsets,
+                                    widths[line_path[s_piece]] / 2, j_idx, j_tile, grid)
         nearest2 = dist2.new_full((entries.shape[0], k), _FAR * _FAR).scatter_reduce(
             0, inv_spair[:, None].expand(-1, k), dist2, "amin")
         round_cov = coverage_stroke(torch.sqrt(nearest2 + _EPS), widths[entry_path] / 2)
@@ -326,7 +218,7 @@ def render_paths(
             alpha = alpha.index_put((graded,), alpha[graded] * g[..., 3])
     n_tiles = n_images * grid.tiles_per_image
     if style.get("clip_parent") is not None and style["clip_parent"].shape[0]:
-        alpha = alpha * _clip_mask(style, entry_path, entry_tile, grid, tolerance)
+        alpha = alpha * clip_mask(style, entry_path, entry_tile, grid, tolerance)
     premultiplied = False
     if style.get("group_opacity") is not None and style["group_opacity"].shape[0]:
         rgb = alpha[..., None] * (rgb if rgb.dim() == 3 else rgb[:, None, :])

@@ -11,8 +11,9 @@ the seed and its index rows are in together or not at all.
 
 Files are recognised by ``PRAGMA application_id``; ``PRAGMA user_version`` holds the
 schema version and :data:`MIGRATIONS` upgrades older files in place (one transaction
-per step), so a catalogue written now opens in later versions. Every failure to read
-a file is a :class:`CatalogueError` with one line naming the file.
+per step), so a catalogue written now opens in later versions
+(:mod:`.catalogue_schema`). Every failure to read a file is a :class:`CatalogueError`
+with one line naming the file.
 
 Example:
     >>> from vecdream.seeds.families import make_drawing
@@ -32,7 +33,6 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,51 +40,19 @@ import numpy as np
 
 from vecdream.seeds import hash_index
 from vecdream.seeds.catalogue_print import SeedPrint, fingerprint
+from vecdream.seeds.catalogue_schema import (
+    APPLICATION_ID,
+    DEFAULT_THRESHOLD,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    CatalogueError,
+    open_file,
+    transaction,
+)
 
+# The file-format names live in catalogue_schema; they stay importable from here.
 __all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "SCHEMA_VERSION", "Catalogue",
            "CatalogueError", "IssueResult", "Match", "SeedRow"]
-
-APPLICATION_ID = 0x56454344  # "VECD"
-SCHEMA_VERSION = 2
-DEFAULT_THRESHOLD = 15  # bits of 256 (the most the 16-chunk index answers exactly); BENCHMARKS.md
-
-_SCHEMA_V1 = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE seeds (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    campaign TEXT NOT NULL,
-    svg TEXT NOT NULL,
-    sha256 TEXT NOT NULL UNIQUE,
-    phash BLOB NOT NULL,
-    embedding BLOB,
-    provenance TEXT NOT NULL,
-    issued_at REAL NOT NULL
-);
-CREATE INDEX seeds_campaign ON seeds (campaign);
-""" + hash_index.SCHEMA
-
-
-
-def _rehash_v1_to_v2(c: sqlite3.Connection) -> None:
-    """Schema 2 changed the structure hash (crisp-edge render, see :mod:`.phash`):
-    re-fingerprint every stored SVG and rebuild the chunk index."""
-    c.execute("DELETE FROM hash_chunks")
-    for seed_id, svg in c.execute("SELECT id, svg FROM seeds").fetchall():
-        fp, _ = fingerprint(svg)
-        c.execute("UPDATE seeds SET phash = ?, embedding = ? WHERE id = ?",
-                  (fp.hashes[0].tobytes(), fp.embedding.tobytes(), seed_id))
-        hash_index.add_hashes(c, seed_id, fp.hashes[0])
-    c.execute("UPDATE meta SET value = 'edge-simhash-256/v2' WHERE key = 'hash'")
-
-
-# MIGRATIONS[v] upgrades a version-v file to v + 1 inside one transaction (a failure
-# rolls it back and leaves the file as it was).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _rehash_v1_to_v2}
-
-
-class CatalogueError(Exception):
-    """A catalogue file that cannot be used: one line naming the file and why."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +115,7 @@ class Catalogue:
         except sqlite3.Error as exc:
             raise CatalogueError(f"{self.path}: cannot open ({exc})") from None
         try:
-            self._open()
+            self.schema_version = open_file(self._conn, self.path)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise CatalogueError(f"{self.path}: not a usable vecdream catalogue ({exc})"
@@ -161,51 +129,10 @@ class Catalogue:
             raise ValueError(f"threshold must be in 0..{hash_index.CHUNKS - 1} bits, "
                              f"got {self.threshold}")
 
-    # -- opening, schema and migrations ---------------------------------------------
-    def _open(self) -> None:
-        c = self._conn
-        app = c.execute("PRAGMA application_id").fetchone()[0]
-        tables = c.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app != APPLICATION_ID and tables:
-            raise CatalogueError(f"{self.path}: not a vecdream catalogue (a SQLite database "
-                                 f"of another application)")
-        c.execute("PRAGMA journal_mode=WAL")
-        c.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses nothing
-        c.execute("PRAGMA foreign_keys=ON")
-        with self._write():
-            version = c.execute("PRAGMA user_version").fetchone()[0]
-            if c.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                for statement in _SCHEMA_V1.split(";"):
-                    if statement.strip():
-                        c.execute(statement)
-                c.execute("INSERT INTO meta (key, value) VALUES ('threshold', ?)",
-                          (str(DEFAULT_THRESHOLD),))
-                c.execute("INSERT INTO meta (key, value) VALUES ('hash', ?)",
-                          ("edge-simhash-256/v1",))
-                c.execute(f"PRAGMA application_id={APPLICATION_ID:d}")
-                version = 1
-            if version > SCHEMA_VERSION:
-                raise CatalogueError(f"{self.path}: written by a newer vecdream (schema "
-                                     f"{version}, this one reads up to {SCHEMA_VERSION})")
-            while version < SCHEMA_VERSION:
-                if version not in MIGRATIONS:
-                    raise CatalogueError(f"{self.path}: no migration from schema {version}")
-                MIGRATIONS[version](c)
-                version += 1
-            c.execute(f"PRAGMA user_version={version:d}")
-            self.schema_version = version
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction: the write lock is taken before the first
-        read, so a check and the insert that depends on it cannot interleave."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+    # -- transactions and metadata -----------------------------------------------
+    def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction (:func:`~.catalogue_schema.transaction`)."""
+        return transaction(self._conn)
 
     def _meta(self, key: str, default: str) -> str:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -1,8 +1,8 @@
 """``vecdream seeds make | augment | stats``: thin commands over the seeds library.
 
 The group also lists the vector-GAN commands (:mod:`vecdream.seeds.cli_gan`,
-:mod:`vecdream.seeds.cli_refine`) and the catalogue's (:mod:`vecdream.seeds.catalogue_cli`),
-each imported when it runs (:class:`vecdream.cli_lazy.LazyGroup`).
+:mod:`vecdream.seeds.cli_refine`) and the catalogue's (:mod:`vecdream.seeds.cli_catalogue`),
+each imported when it runs (:class:`vecdream.cli.lazy.LazyGroup`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from vecdream.cli_lazy import LazyGroup
+from vecdream.cli.lazy import LazyGroup
 
 __all__ = ["COMMANDS", "FAMILIES", "seeds_group"]
 
@@ -23,10 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # name: ("module:attribute", the first sentence of its docstring, listed by --help)
     "eval": ("vecdream.seeds.cli_gan:eval_command",
              "Evaluate generated SAMPLES against REAL seeds, offline (own features)."),
-    "export": ("vecdream.seeds.catalogue_cli:export_command",
+    "export": ("vecdream.seeds.cli_catalogue:export_command",
                "Write a campaign's seeds into OUT as SVG/PDF plus manifest.csv and "
                "manifest.json."),
-    "issue": ("vecdream.seeds.catalogue_cli:issue_command",
+    "issue": ("vecdream.seeds.cli_catalogue:issue_command",
               "Admit the SVG seeds in SAMPLES unless a catalogued seed (any campaign) is a "
               "near-duplicate: rotated, flipped, recoloured or slightly moved copies are "
               "refused."),
@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sample": ("vecdream.seeds.cli_gan:sample_command",
                "Write COUNT new seeds from MODEL into OUT as SVG (+ PDF/PNG) and a contact "
                "sheet."),
-    "similar": ("vecdream.seeds.catalogue_cli:similar_command",
+    "similar": ("vecdream.seeds.cli_catalogue:similar_command",
                 "List the K catalogued seeds nearest to SVG: hash bits (of 256, min over the "
                 "8 rotations/flips) and own-feature embedding distance."),
     "train": ("vecdream.seeds.cli_gan:train_command",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vecdream.cli_common import device_option, ray_option
+from vecdream.cli.common import device_option, ray_option
 
 if TYPE_CHECKING:
     import torch
@@ -210,7 +210,7 @@ def sample_command(model: Path, out: Path, count: int, size: int | None, pdf: bo
     import torch
 
     from vecdream.render import render
-    from vecdream.seeds.catalogue_cli import open_catalogue
+    from vecdream.seeds.cli_catalogue import open_catalogue
     from vecdream.seeds.sample_job import sample_to_folder
     from vecdream.seeds.sheet import save_contact_sheet
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from vecdream.cli_inputs import SvgFile, read_drawing
+from vecdream.cli.inputs import SvgFile, read_drawing
 
 __all__ = ["refine_command"]
 

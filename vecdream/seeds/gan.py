@@ -13,8 +13,6 @@ from a checkpoint continues bit for bit as if it had never stopped (on CPU).
 
 from __future__ import annotations
 
-import copy
-import io
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -23,11 +21,10 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor
 
-from vecdream.atomic import atomic_write_bytes
 from vecdream.render import render
 from vecdream.seeds import discriminator as disc
 from vecdream.seeds import generator as gen
-from vecdream.seeds.diffaugment import DEFAULT_POLICY, AdaptiveAugment, diff_augment
+from vecdream.seeds.diffaugment import DEFAULT_POLICY, diff_augment
 from vecdream.seeds.distributed import (
     World,
     average_grads,
@@ -36,11 +33,12 @@ from vecdream.seeds.distributed import (
     global_ratio,
     mean_values,
 )
+from vecdream.seeds.gan_checkpoint import GanRun, build_run, load_seed_gan, resume_run
 
+# load_seed_gan lives in gan_checkpoint; it stays importable from here.
 __all__ = ["GanResult", "GanStep", "load_seed_gan", "train_seed_gan"]
 
 log = logging.getLogger(__name__)
-_FORMAT = "vecdream-seed-gan-1"
 
 
 @dataclass
@@ -64,86 +62,12 @@ class GanResult:
     stopped: bool = False
 
 
-@dataclass
-class _Run:
-    g: gen.VectorGenerator
-    g_ema: gen.VectorGenerator
-    d: disc.SeedDiscriminator
-    opt_g: torch.optim.Adam
-    opt_d: torch.optim.Adam
-    rng: torch.Generator
-    ada: AdaptiveAugment | None
-    options: dict
-    step: int = 0
-    history: dict[str, list[float]] = field(default_factory=dict)
-
-    def state(self) -> dict:
-        return {
-            "format": _FORMAT, "config": self.g.config.to_dict(), "options": self.options,
-            "generator": self.g.state_dict(), "generator_ema": self.g_ema.state_dict(),
-            "discriminator": disc.discriminator_state(self.d), "opt_g": self.opt_g.state_dict(),
-            "opt_d": self.opt_d.state_dict(), "rng": self.rng.get_state(), "step": self.step,
-            "history": self.history, "ada": self.ada.state_dict() if self.ada else None,
-        }
-
-    def save(self, path: str | os.PathLike) -> None:
-        buffer = io.BytesIO()
-        torch.save(self.state(), buffer)
-        atomic_write_bytes(path, buffer.getvalue())
-
-
-def _build(options: dict, config: gen.GeneratorConfig) -> _Run:
-    with torch.random.fork_rng(devices=[]):  # weights and spectral-norm vectors
-        torch.manual_seed(options["seed"])
-        g = gen.VectorGenerator(config)
-        d = disc.SeedDiscriminator(options["size"], options["channels"])
-    g_ema = copy.deepcopy(g).eval().requires_grad_(False)
-    betas = (0.0, 0.99)  # StyleGAN2's: momentum fights the moving target of a GAN
-    return _Run(g, g_ema, d, torch.optim.Adam(g.parameters(), lr=options["lr_g"], betas=betas),
-                torch.optim.Adam(d.parameters(), lr=options["lr_d"], betas=betas),
-                torch.Generator().manual_seed(options["seed"]),
-                AdaptiveAugment() if options["ada"] else None, options,
-                history={k: [] for k in ("d_loss", "g_loss", "r1", "diversity", "polygon")})
-
-
-def _resume(path: str | os.PathLike) -> _Run:
-    state = disc.read_state(path, "seed-GAN checkpoint")
-    if state.get("format") != _FORMAT:
-        raise ValueError(f"{os.fspath(path)!r} is not a seed-GAN checkpoint ({_FORMAT})")
-    run = _build(state["options"], gen.GeneratorConfig(**state["config"]))
-    run.g.load_state_dict(state["generator"])
-    run.g_ema.load_state_dict(state["generator_ema"])
-    run.d.load_state_dict(state["discriminator"]["state_dict"])
-    run.opt_g.load_state_dict(state["opt_g"])
-    run.opt_d.load_state_dict(state["opt_d"])
-    run.rng.set_state(state["rng"])
-    if run.ada is not None and state["ada"] is not None:
-        run.ada.load_state_dict(state["ada"])
-    run.step, run.history = int(state["step"]), state["history"]
-    return run
-
-
-def load_seed_gan(path: str | os.PathLike
-                  ) -> tuple[gen.VectorGenerator, disc.SeedDiscriminator, dict]:
-    """The EMA generator and the discriminator of a checkpoint, frozen, in eval mode,
-    plus its ``{"step", "options", "history"}``. Raises ``ValueError`` for other files."""
-    state = disc.read_state(path, "seed-GAN checkpoint")
-    if state.get("format") != _FORMAT:
-        raise ValueError(f"{os.fspath(path)!r} is not a seed-GAN checkpoint ({_FORMAT})")
-    g = gen.VectorGenerator(gen.GeneratorConfig(**state["config"]))
-    g.load_state_dict(state["generator_ema"])
-    info = {"step": int(state["step"]), "options": state["options"],
-            "history": state["history"]}
-    d = disc.discriminator_from_state(state["discriminator"])
-    return g.eval().requires_grad_(False), d, info
-
-
 def _render(g: gen.VectorGenerator, z: Tensor, size: int) -> tuple[Tensor, dict[str, Tensor]]:
     out = g(z)
     return render(g.drawings(out), size, size), out
 
 
-def _step(run: _Run, real: Tensor, policy: Sequence[str], world: World | None = None
+def _step(run: GanRun, real: Tensor, policy: Sequence[str], world: World | None = None
           ) -> dict[str, float]:
     """One D step and one G step on this rank's slice ``[lo, hi)`` of the global batch;
     random numbers are drawn for the whole batch (see :mod:`.distributed`)."""
@@ -260,7 +184,7 @@ def train_seed_gan(
         :class:`GanResult` with the EMA generator.
     """
     if resume is not None:
-        run = _resume(resume)
+        run = resume_run(resume)
         run.options["steps"] = steps
     else:
         if batch < 2 or steps < 0 or n_paths < 1:
@@ -279,7 +203,7 @@ def train_seed_gan(
         colours = [list(map(float, c)) for c in palette] if palette else None
         config = gen.GeneratorConfig(n_paths=n_paths, n_closed=n_closed, segments=segments,
                                      size=float(size), palette=colours)
-        run = _build(options, config)
+        run = build_run(options, config)
     world = current_world()
     if world.distributed:
         world.bounds(run.options["batch"])  # fails early on a batch that does not split

@@ -13,8 +13,8 @@ import torch
 from torch import Tensor
 
 from vecdream.drawing import Drawing
+from vecdream.dream.optimize import optimize_strokes
 from vecdream.objectives import Objective, discriminator
-from vecdream.optimize import optimize_strokes
 from vecdream.render import render
 from vecdream.seeds.discriminator import SeedDiscriminator, as_discriminator
 

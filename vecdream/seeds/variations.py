@@ -21,9 +21,9 @@ import torch
 from torch import Tensor
 
 from vecdream.drawing import Drawing
+from vecdream.dream.tiles import tile_drawing
 from vecdream.seeds.clip import clip_drawing
 from vecdream.seeds.palette import load_palette
-from vecdream.tiles import tile_drawing
 
 __all__ = ["concat", "crop", "flip", "mosaic_preview", "random_variation", "recolour", "rotate",
            "scale", "tile", "transpose"]

@@ -10,24 +10,21 @@ the reader's one warning.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from xml.etree import ElementTree as ET
-
-import numpy as np
 
 from vecdream.svg.clip import ClipTable, clip_reference
 from vecdream.svg.css import local_name
 from vecdream.svg.paint import resolve_paint
 from vecdream.svg.pathdata import Contour
+from vecdream.svg.place import place
 from vecdream.svg.records import Shape, bbox, faded, inside
-from vecdream.svg.sanitize import MAX_COORD, SVG_NS, SVGError, UseGraph, href
+from vecdream.svg.sanitize import SVG_NS, SVGError, UseGraph, href
 from vecdream.svg.shapes import SHAPE_TAGS, shape_contours
 from vecdream.svg.style import StyleSheet, get, inherit, opacity
 from vecdream.svg.units import Lengths
 from vecdream.svg.viewport import (
-    IDENTITY,
     Matrix,
     apply,
     multiply,
@@ -253,26 +250,10 @@ class Walker:
             stroke, width = None, 0.0
         if fill is None and stroke is None:
             return
-        pts = [(_transformed(m, c), closed) for c, closed in contours]
-        det = abs(m[0] * m[3] - m[1] * m[2])
-        if det == 0:
-            return  # a non-invertible CTM renders nothing (SVG), and has no stroke frame
-        similar = abs(m[0] - m[3]) <= 1e-9 * (abs(m[0]) + 1) and abs(m[1] + m[2]) <= \
-            1e-9 * (abs(m[1]) + 1) or abs(m[0] + m[3]) <= 1e-9 * (abs(m[0]) + 1) and \
-            abs(m[1] - m[2]) <= 1e-9 * (abs(m[1]) + 1)
-        stroke_matrix = None if similar else (m[0], m[1], m[2], m[3])
-        scaled_width = width * math.sqrt(det)
-        extent = _extent(pts)
-        if extent is None or not (math.isfinite(scaled_width) and
-                                  abs(scaled_width) <= MAX_COORD):
-            counts["non-finite or huge coordinates"] += 1
+        placed = place(contours, m, width, ctx.clip, counts)
+        if placed is None:
             return
-        if ctx.clip is not None:
-            x0, y0, x1, y1 = extent
-            pad = scaled_width
-            c = ctx.clip
-            if x1 + pad < c[0] or x0 - pad > c[2] or y1 + pad < c[1] or y0 - pad > c[3]:
-                return  # wholly outside its viewport's clip
+        pts, stroke_matrix, scaled_width = placed
         miter = float(get(style, "stroke-miterlimit"))
         fade, group = ctx.opacity, ctx.group
         if ctx.own_opacity < 1:  # a shape's own opacity: a group only for fill + stroke
@@ -285,46 +266,3 @@ class Walker:
             pts, scaled_width, width, faded(fill, fade), faded(stroke, fade),
             get(style, "fill-rule").strip() == "evenodd", get(style, "stroke-linecap").strip(),
             get(style, "stroke-linejoin").strip(), miter, stroke_matrix, ctx.clip_id, group))
-
-
-def _transformed(m: Matrix, pts: list | np.ndarray) -> list | np.ndarray:
-    """Points under ``m``, as :func:`~vecdream.svg.viewport.apply` maps them (the same
-    float64 operations in the same order; arrays stay arrays)."""
-    a, b, c, d, e, f = m
-    if isinstance(pts, np.ndarray):
-        x, y = pts[:, 0], pts[:, 1]
-        out = np.empty_like(pts)
-        with np.errstate(all="ignore"):  # inf/nan: _extent rejects the shape
-            if m == IDENTITY:  # 1 * x + 0 * y + 0 is x + 0.0 wherever y is finite
-                out[:] = pts + 0.0
-            else:
-                out[:, 0] = a * x + c * y + e
-                out[:, 1] = b * x + d * y + f
-        return out
-    return [(a * x + c * y + e, b * x + d * y + f) for x, y in pts]
-
-
-def _extent(contours: list[tuple[list | np.ndarray, bool]]
-            ) -> tuple[float, float, float, float] | None:
-    """``(x0, y0, x1, y1)`` of every point, or None when a coordinate is non-finite or
-    beyond ``MAX_COORD``."""
-    boxes = []
-    for pts, _ in contours:
-        if isinstance(pts, np.ndarray):
-            if not np.isfinite(pts).all():
-                return None
-            lo, hi = pts.min(axis=0), pts.max(axis=0)
-            boxes.append((float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])))
-        else:
-            xs = [p[0] for p in pts]
-            ys = [p[1] for p in pts]
-            # A sum is finite exactly when every term is (|terms| <= MAX_COORD cannot
-            # overflow), and min/max are then exact.
-            if not (math.isfinite(sum(xs)) and math.isfinite(sum(ys))):
-                return None
-            boxes.append((min(xs), min(ys), max(xs), max(ys)))
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    if max(-x0, -y0, x1, y1) > MAX_COORD:
-        return None
-    return x0, y0, x1, y1

@@ -1,0 +1,156 @@
+"""``--medium brush`` for ``vecdream dream`` and ``vecdream paint``: the learned brush.
+
+The commands build their objective as for pen strokes and hand it here; the strokes are
+then brush actions painted by the neural painter
+(:func:`vecdream.painter.optimize.optimize_brush`), and the outputs are, from the stem
+of ``--out x``: ``x.png`` (the painter's render), ``x.json`` (the actions), ``x.svg`` (a
+pen-plotter approximation; ``x.pdf`` too with ``--out x.pdf``) and ``x_replay.png`` (the
+actions replayed by real libmypaint, when installed, with its PSNR vs ``x.png``).
+Options that only mean something for pens are refused with brush, and the other way
+round, in one line naming the option.
+"""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from vecdream.cli.common import BRUSHES, INTERRUPTED, Outputs
+from vecdream.cli.run import GIF_FRAMES, Recorder
+
+__all__ = ["BRUSH_ONLY", "PEN_ONLY", "brush_options", "check_medium", "run_brush"]
+
+PEN_ONLY = ("paths", "width", "lr_points", "colors", "small_size", "tiles", "finetune_steps",
+            "style", "init", "bend", "ink", "prune_every", "min_length", "untangle",
+            "snapshot_every", "resume")
+"""Options (by parameter name) of pen strokes that ``--medium brush`` refuses."""
+
+BRUSH_ONLY = ("strokes", "cell", "grids", "brush", "painter", "brush_lr")
+"""Options that need ``--medium brush``."""
+
+_BRUSH_TWIN = {"lr_points": " (the brush's learning rate is --brush-lr)",
+               "paths": " (brush strokes: --strokes per --cell)"}
+
+_BRUSH = [
+    click.option("--medium", type=click.Choice(["pen", "brush"]), default="pen",
+                 show_default=True,
+                 help="pen: Bézier pen strokes; brush: the learned MyPaint brush (neural "
+                      "painter), writing OUT.png, OUT.json, OUT.svg and OUT_replay.png."),
+    click.option("--strokes", type=click.IntRange(1, 64), default=4, show_default=True,
+                 help="Brush: strokes per cell of every grid."),
+    click.option("--cell", type=click.IntRange(min=4), default=64, show_default=True,
+                 help="Brush: canvas pixels per painter cell (the painter paints 64 px)."),
+    click.option("--grids", type=click.IntRange(1, 4), default=2, show_default=True,
+                 help="Brush: overlapping grids of cells (shifted so seams vanish)."),
+    click.option("--brush", default=None,
+                 help=f"Brush: MyPaint preset of the replay: {', '.join(BRUSHES)} (default: "
+                      "the engine's default)."),
+    click.option("--painter", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 default=None, help="Brush: neural painter weights (default: the shipped "
+                                    "GAN painter)."),
+    click.option("--brush-lr", type=click.FloatRange(min=0, min_open=True), default=0.05,
+                 show_default=True,
+                 help="Brush: learning rate of the actions (1 = a whole cell or colour range)."),
+]
+
+
+def brush_options(fn):
+    """Decorate a command with ``--medium`` and the brush's options."""
+    for option in reversed(_BRUSH):
+        fn = option(fn)
+    return fn
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE,
+                                              ParameterSource.ENVIRONMENT)
+
+
+def _opt(ctx: click.Context, name: str) -> str:
+    return next(p.opts[0] for p in ctx.command.params if p.name == name)
+
+
+def check_medium(ctx: click.Context, p: dict) -> None:
+    """Refuse options of the other medium (``click.UsageError``, one line naming it)."""
+    brush = p["medium"] == "brush"
+    for name in PEN_ONLY if brush else BRUSH_ONLY:
+        if name in p and _given(ctx, name):
+            option = _opt(ctx, name)
+            if brush:
+                hint = _BRUSH_TWIN.get(name, "")
+                raise click.UsageError(f"{option} is an option of pen strokes: drop it with "
+                                       f"--medium brush{hint}")
+            raise click.UsageError(f"{option} needs --medium brush")
+
+
+def _painter(p: dict):
+    from vecdream.painter.model import load_painter
+
+    try:
+        return load_painter(p["painter"], device=p["device"])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).splitlines()[0], param_hint="'--painter'") from None
+
+
+def _check_brush(name: str | None) -> None:
+    from vecdream.painter import mypaint
+
+    if name is not None and mypaint.mypaint_available() and name not in mypaint.BRUSHES:
+        raise click.BadParameter(f"expected one of {', '.join(mypaint.BRUSHES)}, got {name!r}",
+                                 param_hint="'--brush'")
+
+
+def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
+              size: tuple[int, int], init_image=None) -> None:
+    """Optimize brush actions for ``objective`` and write the brush outputs.
+
+    ``p`` holds the command's options; ``init_image`` ``(3, H, W)`` colours the start
+    (``paint``). Ctrl-C stops after the current step and still writes (exit status 130).
+    """
+    from vecdream.painter.brush_export import save_brush
+    from vecdream.painter.optimize import optimize_brush
+
+    _check_brush(p["brush"])
+    painter = _painter(p)
+    meta = {**metadata, "medium": "brush", "strokes": p["strokes"], "cell": p["cell"],
+            "grids": p["grids"]}
+    meta.pop("paths", None)
+    recorder = Recorder(outputs, {}, meta,
+                        gif_every=max(1, p["steps"] // GIF_FRAMES) if p["gif"] else 0)
+    previous = signal.signal(signal.SIGINT, recorder.on_sigint)
+    try:
+        result = optimize_brush(
+            objective, size, painter=painter, cell=p["cell"], grids=p["grids"],
+            strokes=p["strokes"], init_image=init_image, steps=p["steps"], views=p["views"],
+            augment=None if p["augment"] == "none" else p["augment"], lr=p["brush_lr"],
+            seed=p["seed"], device=p["device"], callback=recorder, progress=True)
+    except KeyboardInterrupt:
+        click.echo("\naborted: nothing written for this run", err=True)
+        raise SystemExit(INTERRUPTED) from None
+    except (ValueError, RuntimeError) as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        files = save_brush(result.canvas, outputs.svg, image=result.image[0],
+                           metadata={**meta, "steps": result.steps}, brush=p["brush"],
+                           pdf=outputs.pdf is not None)
+    except (OSError, ValueError, RuntimeError) as exc:  # a full disk, a failed replay...
+        raise click.ClickException(str(exc).splitlines()[0]) from None
+    written = files.paths
+    if p["gif"] is not None and recorder.frames:
+        recorder.write_gif(p["gif"])
+        written.append(p["gif"])
+    loss = result.history["loss"]
+    if loss:
+        click.echo(f"loss {loss[0]:.6g} -> {loss[-1]:.6g} ({result.canvas})", err=True)
+    if files.psnr is not None:
+        click.echo(f"replay through libmypaint: PSNR {files.psnr:.2f} dB vs the painter's "
+                   "render", err=True)
+    status = "stopped" if recorder.stop else "done"
+    click.echo(f"{status} at step {result.steps}: wrote {', '.join(map(str, written))}")
+    if recorder.stop:
+        raise SystemExit(INTERRUPTED)

@@ -1,0 +1,164 @@
+"""``vecdream plot``: a drawing onto a physical page, for a pen plotter.
+
+The plotter file is an SVG (layers for Inkscape/AxiDraw) or, with ``--out x.pdf``, a
+vector PDF of the same page; the preview is a PNG or a JPEG of the page at the real pen
+width. What the pen cannot draw (fills, wide or semi-transparent strokes) is said as
+warnings, with counts, by :func:`vecdream.plot.build.pen_limits` through logging.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from vecdream.cli.inputs import SvgFile, read_drawing
+
+__all__ = ["plot_command"]
+
+# Library messages start with the argument name; the CLI names its option instead.
+_OPTION_OF = {"margin_mm": "--margin", "pen_width_mm": "--pen", "pens": "--pens",
+              "page": "--page", "pen": "--pen"}
+
+
+def _plot_option(kind: str):
+    """A click callback converting a length (``0.5mm``, ``0.05in``, ``15``), page or pen list."""
+    def convert(_ctx: click.Context, _param: click.Parameter, value: str | None):
+        from vecdream.plot import page_size, parse_length, parse_pens
+
+        if value is None:
+            return None
+        try:
+            if kind == "length":
+                return parse_length(value)
+            if kind == "page":
+                page_size(value)
+                return value
+            names = [p.strip() for p in value.split(",") if p.strip()]
+            parse_pens(names)
+            return names
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return convert
+
+
+def _suffix_callback(allowed: tuple[str, ...]):
+    def check(_ctx: click.Context, param: click.Parameter, value: Path | None):
+        if value is not None and value.suffix.lower() not in allowed:
+            raise click.BadParameter(
+                f"expected a file name ending in {' or '.join(allowed)}, got {str(value)!r}",
+                param_hint=f"'--{param.name}'")
+        return value
+    return check
+
+
+def _bad_value(exc: ValueError) -> click.ClickException:
+    message = str(exc).splitlines()[0] if str(exc) else repr(exc)
+    key, _, rest = message.partition(":")
+    if key in _OPTION_OF and rest:
+        return click.BadParameter(rest.strip(), param_hint=f"'{_OPTION_OF[key]}'")
+    return click.ClickException(message)
+
+
+def _write_preview(plot, path: Path, dpi: float, travel: bool, metadata: dict) -> None:
+    import io
+
+    from PIL import Image
+
+    from vecdream.atomic import atomic_write_bytes
+    from vecdream.export import image_to_png_bytes
+    from vecdream.plot import preview_image
+
+    image = preview_image(plot, dpi=dpi, show_travel=travel)
+    if path.suffix.lower() == ".png":
+        atomic_write_bytes(path, image_to_png_bytes(image, metadata=metadata))
+        return
+    array = (image.clamp(0, 1).permute(1, 2, 0).numpy() * 255).round().astype("uint8")
+    buffer = io.BytesIO()
+    Image.fromarray(array, "RGB").save(buffer, format="JPEG", quality=92)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+@click.command("plot")
+@click.argument("drawing_svg", type=SvgFile())
+@click.option("--page", default="A4", show_default=True, callback=_plot_option("page"),
+              help="A4, A3, A5, letter, ... or WxH[unit] such as 300x200mm.")
+@click.option("--pen", "pen_mm", default="0.5mm", show_default=True,
+              callback=_plot_option("length"), help="Pen width (mm unless a unit is given).")
+@click.option("--margin", "margin_mm", default="15mm", show_default=True,
+              callback=_plot_option("length"), help="Blank border on every side.")
+@click.option("--pens", default="black", show_default=True, callback=_plot_option("pens"),
+              help="Comma-separated pen colours (names or hex); one layer per used pen.")
+@click.option("--orientation", type=click.Choice(["auto", "portrait", "landscape"]),
+              default="auto", show_default=True, help="Page orientation.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              callback=_suffix_callback((".svg", ".pdf")),
+              help="Plotter .svg (layers) or vector .pdf of the page "
+                   "(default: <name>.plot.svg next to the drawing).")
+@click.option("--preview", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              callback=_suffix_callback((".png", ".jpg", ".jpeg")),
+              help="Also write a .png or .jpg preview of the page at the real pen width.")
+@click.option("--dpi", type=click.FloatRange(min=1), default=100, show_default=True,
+              help="Preview resolution.")
+@click.option("--travel", is_flag=True, help="Show pen-up moves in the preview.")
+@click.option("--estimate", is_flag=True, help="Print ink, travel, lifts and plot time.")
+@click.option("--axidraw", is_flag=True, help="Plot it now with pyaxidraw.")
+@click.option("--layer", type=click.IntRange(min=1), default=None,
+              help="With --axidraw: plot only this layer number.")
+@click.option("--model", type=int, default=None, help="pyaxidraw model (2 = V3/A3, SE/A3).")
+def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, pens: list[str],
+                 orientation: str, out: Path | None, preview: Path | None, dpi: float,
+                 travel: bool, estimate: bool, axidraw: bool, layer: int | None,
+                 model: int | None) -> None:
+    """Write a pen-plotter file: mm page, one layer per pen, merged and sorted paths."""
+    from vecdream import plot as vp
+
+    if layer is not None and not axidraw:
+        raise click.BadParameter("--layer needs --axidraw", param_hint="'--layer'")
+    out = out or drawing_svg.with_suffix(".plot.svg")
+    drawing = read_drawing(drawing_svg, "'DRAWING_SVG'")
+    try:
+        plot = vp.drawing_to_plot(drawing, page, margin_mm=margin_mm, pen_width_mm=pen_mm,
+                                  pens=pens, orientation=orientation)
+    except ValueError as exc:
+        raise _bad_value(exc) from None
+    metadata = {"command": "plot", "source": drawing_svg.name, "page": page,
+                "pen_mm": pen_mm, "margin_mm": margin_mm}
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            _outputs(plot, out, preview, dpi, travel, estimate, axidraw, layer, model,
+                     metadata, Path(tmp))
+        except (ValueError, OSError, ImportError, RuntimeError) as exc:
+            raise click.ClickException(str(exc).splitlines()[0] if str(exc) else repr(exc)
+                                       ) from None
+
+
+def _outputs(plot, out: Path, preview: Path | None, dpi: float, travel: bool, estimate: bool,
+             axidraw: bool, layer: int | None, model: int | None, metadata: dict,
+             tmp: Path) -> None:
+    from vecdream import plot as vp
+    from vecdream.atomic import atomic_write_bytes
+    from vecdream.export import svg_to_pdf_bytes
+
+    svg_text = vp.plot_to_svg(plot)
+    if out.suffix.lower() == ".pdf":
+        atomic_write_bytes(out, svg_to_pdf_bytes(svg_text, metadata=metadata))
+        svg_path = tmp / "plot.svg"  # pyaxidraw reads SVG: a private copy for it
+        svg_path.write_text(svg_text, encoding="utf-8")
+    else:
+        atomic_write_bytes(out, svg_text.encode("utf-8"))
+        svg_path = out
+    click.echo(f"wrote {out} ({plot})")
+    if preview is not None:
+        _write_preview(plot, preview, dpi, travel, metadata)
+        click.echo(f"wrote {preview}")
+    if estimate:
+        click.echo(vp.format_stats(vp.plot_stats(plot)))
+        try:
+            seconds = vp.axidraw_estimate(svg_path, model=model)
+            click.echo(f"pyaxidraw estimate: {vp.format_duration(seconds)}")
+        except vp.AxiDrawUnavailable:
+            pass
+    if axidraw:
+        vp.plot_with_axidraw(svg_path, layer=layer, model=model, progress=click.echo)
