@@ -8,6 +8,9 @@ which this group registers; this module only holds the group, the logging set-up
 table of commands. A command's module (and torch with it) is imported when that
 command runs, so ``vecdream --help`` and a bad argument answer at once
 (:class:`vecdream.cli.lazy.LazyGroup`).
+
+May import: every stage; only ``vecdream.__main__`` and the stages' own ``cli*`` modules
+import it (stage order: docs/ARCHITECTURE.md, checked by tests/test_imports.py).
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ Example:
     >>> net = load_net(name, weights=None)
     >>> net.features(torch.rand(1, 3, 64, 64), [layer])[layer].shape
     torch.Size([1, 256, 4, 4])
+
+May import: nothing else of vecdream (torch, torchvision, timm), so every later stage
+can use it (stage order: docs/ARCHITECTURE.md, checked by tests/test_imports.py).
 """
 
 from __future__ import annotations

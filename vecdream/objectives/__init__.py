@@ -13,6 +13,9 @@ with exactly the layers the whole expression uses.
 The language lives in :mod:`~vecdream.objectives.core`, the network terms in
 :mod:`~vecdream.objectives.network`, the drawing's own terms (regularizers) in
 :mod:`~vecdream.objectives.geometry`; every name is importable from here.
+
+May import: the foundations, :mod:`vecdream.render` and :mod:`vecdream.nets` (stage
+order: docs/ARCHITECTURE.md, checked by tests/test_imports.py).
 """
 
 from vecdream.objectives.core import DreamContext, Objective

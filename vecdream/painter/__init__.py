@@ -6,4 +6,8 @@ and its training (:mod:`~vecdream.painter.model`, :mod:`~vecdream.painter.train`
 brush as an image parameterization (:mod:`~vecdream.painter.canvas`) and the one-pass
 painting agent (:mod:`~vecdream.painter.agent`). Import the submodules you need;
 ``import vecdream.painter`` itself loads nothing heavy.
+
+May import: every stage before it, :mod:`vecdream.seeds` included; its ``cli*`` modules
+also the shared helpers of :mod:`vecdream.cli` (stage order: docs/ARCHITECTURE.md,
+checked by tests/test_imports.py).
 """

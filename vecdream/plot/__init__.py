@@ -14,6 +14,11 @@ Example:
     '1 black'
     >>> plot_stats(plot).pen_lifts == plot.n_paths
     True
+
+May import: the foundations, :mod:`vecdream.render`, :mod:`vecdream.svg` and
+:mod:`vecdream.export` (the preview and the plotter SVG); never the networks or the
+dream, which use it for pen widths (stage order: docs/ARCHITECTURE.md, checked by
+tests/test_imports.py).
 """
 
 from __future__ import annotations

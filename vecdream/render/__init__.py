@@ -1,4 +1,9 @@
-"""Differentiable rendering of drawings: :func:`render` and its functional core."""
+"""Differentiable rendering of drawings: :func:`render` and its functional core.
+
+May import: the foundations (``vecdream.drawing``, ``drawing_fields``) only; every later
+stage renders through this one (stage order: docs/ARCHITECTURE.md, checked by
+tests/test_imports.py).
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,11 @@ Data side: procedural pattern families (:func:`make_drawing`), palettes
 domain (:mod:`vecdream.seeds.variations`), a complexity report (:func:`seed_stats`) and
 contact sheets (:func:`contact_sheet`). Names are imported lazily so that
 ``import vecdream.seeds`` stays cheap.
+
+May import: every stage before it (foundations, render, svg, export, plot, nets, jobs,
+objectives, dream); its ``cli*`` modules also the shared helpers of :mod:`vecdream.cli`;
+never :mod:`vecdream.painter`, which builds on it (stage order: docs/ARCHITECTURE.md,
+checked by tests/test_imports.py).
 """
 
 from __future__ import annotations

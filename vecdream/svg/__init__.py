@@ -20,6 +20,10 @@ Coordinates:
 Writing (:func:`drawing_to_svg`, :func:`save_svg`) emits one ``<path>`` of cubic
 Béziers per drawing path; :func:`atomic_write_bytes` is the atomic file write shared
 with the other exporters.
+
+May import: the foundations (``vecdream.drawing``, ``drawing_fields``, ``atomic``,
+``provenance``) only; reading and writing SVG needs no pixels (stage order:
+docs/ARCHITECTURE.md, checked by tests/test_imports.py).
 """
 
 from __future__ import annotations
