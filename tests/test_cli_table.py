@@ -221,12 +221,15 @@ def test_plot_says_what_the_pen_cannot_draw(folder):
     d.widths[3:5] = 20.0  # 2 wide: 20 units of 100 on A4 are ~36 mm
     d.stroke[5:9, 3] = 0.5  # 4 semi-transparent
     d.save_svg(folder / "mixed.svg")
-    result = invoke("plot", "mixed.svg")  # normal verbosity
+    result = invoke("plot", "mixed.svg", "--fill", "none")  # normal verbosity
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "warning: 3 filled path(s): fills dropped" in out
+    assert "warning: 3 filled path(s): fills dropped (--fill none)" in out
     assert "warning: 2 stroke(s) wider than the 0.5 mm pen" in out
-    assert "warning: 4 semi-transparent stroke(s)" in out
+    assert "warning: 4 semi-transparent stroke(s) or fill(s)" in out
+    hatched = invoke("plot", "mixed.svg")  # default --fill hatch: fills and wide strokes drawn
+    assert hatched.exit_code == 0, hatched.output
+    assert "fills dropped" not in hatched.output and "wider than" not in hatched.output
     Drawing.random(6, size=(100, 100), width=0.3, seed=1).save_svg(folder / "thin.svg")
     clean = invoke("plot", "thin.svg", "--pen", "0.5mm")  # 0.54 mm strokes, opaque, no fill
     assert clean.exit_code == 0 and "warning" not in clean.output

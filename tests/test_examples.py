@@ -109,3 +109,13 @@ def test_svg_notebook_and_gradient_example_run(tmp_path, run_notebook):
               if line.startswith("step")]
     assert losses[-1] < losses[0]
     assert "<linearGradient" in (tmp_path / "ex" / "gradient_fill.svg").read_text()
+
+
+def test_plot_fills_example_hatches_a_seed(tmp_path):
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "plot_fills.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120, env=_single_thread_env())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "plot vs render SSIM" in proc.stdout
+    assert (tmp_path / "seed.hpgl").read_text().startswith("IN;")
+    with Image.open(tmp_path / "seed.plot.png") as im:
+        assert im.size == (827, 1169)  # A4 at 100 dpi

@@ -17,8 +17,9 @@ PX_PER_MM = 96 / 25.4
 BLACK, RED, BLUE = (0.0, 0.0, 0.0, 1.0), (0.9, 0.1, 0.0, 1.0), (0.1, 0.1, 0.8, 1.0)
 
 
-def polyline_drawing(lines, size=(100.0, 100.0), colors=None, width=1.0) -> Drawing:
-    """One path per polyline, each segment a straight cubic (controls at 1/3, 2/3)."""
+def polyline_drawing(lines, size=(100.0, 100.0), colors=None, width=0.2) -> Drawing:
+    """One path per polyline, each segment a straight cubic (controls at 1/3, 2/3); the
+    default width stays under the 0.5 mm pen on the pages used here (one line, not an area)."""
     s_max = max(len(line) - 1 for line in lines)
     points = []
     for line in lines:
@@ -166,15 +167,26 @@ def test_pen_quantization_and_orientation():
     assert vp.drawing_to_plot(d, "A4", orientation="portrait").page_mm == (210.0, 297.0)
 
 
-def test_fill_is_not_plotted_and_warns_once(caplog):
+def test_fill_none_drops_fills_and_warns_once(caplog):
     d = polyline_drawing([[(10, 10), (90, 10), (90, 90)], [(10, 20), (50, 20)]])
     d.fill[:, 3] = 1.0
     with caplog.at_level(logging.WARNING, logger="vecdream.plot"):
-        svg = vp.to_plotter_svg(d, "A5")
+        svg = vp.to_plotter_svg(d, "A5", fill="none")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len([w for w in warnings if "fill" in w]) == 1  # (and one for the wide strokes)
-    assert "2 filled path(s): fills dropped" in warnings[0]
+    assert len([w for w in warnings if "fill" in w]) == 1
+    assert "2 filled path(s): fills dropped (--fill none)" in warnings[0]
     assert svg.count("<path") == 2 and 'fill="#' not in svg
+
+
+def test_fills_are_hatched_by_default_without_warning(caplog):
+    d = polyline_drawing([[(10, 10), (90, 10), (90, 90)], [(10, 20), (50, 20)]])
+    d.fill[:, 3] = 1.0
+    with caplog.at_level(logging.WARNING, logger="vecdream.plot"):
+        plot = vp.drawing_to_plot(d, "A5")
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
+    hatched = vp.plot_stats(plot).ink_mm
+    outlines = vp.plot_stats(vp.drawing_to_plot(d, "A5", fill="none")).ink_mm
+    assert hatched > 20 * outlines  # the triangle's area is covered, not its edges
 
 
 def test_round_trip_through_svg_text():

@@ -1,9 +1,11 @@
 """``vecdream plot``: a drawing onto a physical page, for a pen plotter.
 
-The plotter file is an SVG (layers for Inkscape/AxiDraw) or, with ``--out x.pdf``, a
-vector PDF of the same page; the preview is a PNG or a JPEG of the page at the real pen
-width. What the pen cannot draw (fills, wide or semi-transparent strokes) is said as
-warnings, with counts, by :func:`vecdream.plot.build.pen_limits` through logging.
+The plotter file is an SVG (layers for Inkscape/AxiDraw), a vector PDF of the same page
+(``--out x.pdf``), HPGL for one of vpype's plotters (``x.hpgl``, ``--plotter``) or
+G-code (``x.gcode``, needs ``vpype-gcode``); the preview is a PNG or a JPEG of the page
+at the real pen width. Fills and wide strokes are hatched (``--fill``); what the pen
+still cannot draw as the screen shows it is said as warnings, with counts, by
+:func:`vecdream.plot.build.pen_limits` through logging.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ __all__ = ["plot_command"]
 
 # Library messages start with the argument name; the CLI names its option instead.
 _OPTION_OF = {"margin_mm": "--margin", "pen_width_mm": "--pen", "pens": "--pens",
-              "page": "--page", "pen": "--pen"}
+              "page": "--page", "pen": "--pen", "fill": "--fill", "hatch_angle": "--hatch-angle",
+              "device": "--plotter"}
+_OUT_SUFFIXES = (".svg", ".pdf", ".hpgl", ".gcode")
+_FILL_MODES = ("hatch", "cross", "concentric", "outline", "none")  # vecdream.plot.fills
 
 
 def _plot_option(kind: str):
@@ -35,10 +40,15 @@ def _plot_option(kind: str):
             if kind == "page":
                 page_size(value)
                 return value
+            if kind == "angles":
+                return [float(a) for a in value.split(",")]
             names = [p.strip() for p in value.split(",") if p.strip()]
             parse_pens(names)
             return names
         except ValueError as exc:
+            if kind == "angles":
+                raise click.BadParameter(f"expected degrees such as 45 or 45,135, got {value!r}"
+                                         ) from None
             raise click.BadParameter(str(exc)) from None
     return convert
 
@@ -92,10 +102,21 @@ def _write_preview(plot, path: Path, dpi: float, travel: bool, metadata: dict) -
               help="Comma-separated pen colours (names or hex); one layer per used pen.")
 @click.option("--orientation", type=click.Choice(["auto", "portrait", "landscape"]),
               default="auto", show_default=True, help="Page orientation.")
+@click.option("--fill", type=click.Choice(_FILL_MODES), default="hatch", show_default=True,
+              help="How fills and strokes wider than 1.5 pens are drawn: hatched at the pen "
+                   "width, cross-hatched, concentric rings, outline only, or dropped.")
+@click.option("--hatch-angle", default="45", show_default=True, callback=_plot_option("angles"),
+              help="Hatching angle in degrees; a comma list gives one per pen layer.")
+@click.option("--occlude/--no-occlude", default=None,
+              help="Remove lines hidden under later opaque fills and wide strokes "
+                   "[default: when the drawing has such areas].")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              callback=_suffix_callback((".svg", ".pdf")),
-              help="Plotter .svg (layers) or vector .pdf of the page "
-                   "(default: <name>.plot.svg next to the drawing).")
+              callback=_suffix_callback(_OUT_SUFFIXES),
+              help="Plotter .svg (layers), vector .pdf of the page, .hpgl (--plotter) or "
+                   ".gcode (needs vpype-gcode) (default: <name>.plot.svg next to the drawing).")
+@click.option("--plotter", default="hp7475a", show_default=True,
+              help="With --out x.hpgl: one of vpype's HPGL plotters (hp7475a, hp7550, dxy, "
+                   "artisan, ...); the page must be one of its paper sizes.")
 @click.option("--preview", type=click.Path(dir_okay=False, path_type=Path), default=None,
               callback=_suffix_callback((".png", ".jpg", ".jpeg")),
               help="Also write a .png or .jpg preview of the page at the real pen width.")
@@ -108,7 +129,8 @@ def _write_preview(plot, path: Path, dpi: float, travel: bool, metadata: dict) -
               help="With --axidraw: plot only this layer number.")
 @click.option("--model", type=int, default=None, help="pyaxidraw model (2 = V3/A3, SE/A3).")
 def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, pens: list[str],
-                 orientation: str, out: Path | None, preview: Path | None, dpi: float,
+                 orientation: str, fill: str, hatch_angle: list[float], occlude: bool | None,
+                 out: Path | None, plotter: str, preview: Path | None, dpi: float,
                  travel: bool, estimate: bool, axidraw: bool, layer: int | None,
                  model: int | None) -> None:
     """Write a pen-plotter file: mm page, one layer per pen, merged and sorted paths."""
@@ -120,7 +142,8 @@ def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, 
     drawing = read_drawing(drawing_svg, "'DRAWING_SVG'")
     try:
         plot = vp.drawing_to_plot(drawing, page, margin_mm=margin_mm, pen_width_mm=pen_mm,
-                                  pens=pens, orientation=orientation)
+                                  pens=pens, orientation=orientation, fill=fill,
+                                  hatch_angle=hatch_angle, occlusion=occlude)
     except ValueError as exc:
         raise _bad_value(exc) from None
     metadata = {"command": "plot", "source": drawing_svg.name, "page": page,
@@ -128,7 +151,12 @@ def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, 
     with tempfile.TemporaryDirectory() as tmp:
         try:
             _outputs(plot, out, preview, dpi, travel, estimate, axidraw, layer, model,
-                     metadata, Path(tmp))
+                     metadata, Path(tmp), plotter)
+            if estimate:
+                from vecdream.plot.compare import plot_similarity
+
+                click.echo(f"plot vs render: SSIM {plot_similarity(drawing, plot):.3f} "
+                           "(preview at the pen width against the drawing, 50 dpi; 1 = same)")
         except (ValueError, OSError, ImportError, RuntimeError) as exc:
             raise click.ClickException(str(exc).splitlines()[0] if str(exc) else repr(exc)
                                        ) from None
@@ -136,14 +164,24 @@ def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, 
 
 def _outputs(plot, out: Path, preview: Path | None, dpi: float, travel: bool, estimate: bool,
              axidraw: bool, layer: int | None, model: int | None, metadata: dict,
-             tmp: Path) -> None:
+             tmp: Path, device: str) -> None:
     from vecdream import plot as vp
     from vecdream.atomic import atomic_write_bytes
     from vecdream.export import svg_to_pdf_bytes
+    from vecdream.plot.vpype_io import to_gcode, to_hpgl
 
     svg_text = vp.plot_to_svg(plot)
-    if out.suffix.lower() == ".pdf":
-        atomic_write_bytes(out, svg_to_pdf_bytes(svg_text, metadata=metadata))
+    suffix = out.suffix.lower()
+    if suffix in (".pdf", ".hpgl", ".gcode"):
+        if suffix == ".pdf":
+            data = svg_to_pdf_bytes(svg_text, metadata=metadata)
+        else:
+            try:
+                text = to_hpgl(plot, device) if suffix == ".hpgl" else to_gcode(plot)
+            except ValueError as exc:
+                raise _bad_value(exc) from None
+            data = text.encode("ascii")
+        atomic_write_bytes(out, data)
         svg_path = tmp / "plot.svg"  # pyaxidraw reads SVG: a private copy for it
         svg_path.write_text(svg_text, encoding="utf-8")
     else:

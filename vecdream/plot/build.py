@@ -1,14 +1,15 @@
 """From a :class:`~vecdream.drawing.Drawing` to a :class:`~vecdream.plot.model.PenPlot`.
 
 The steps, in order: choose the page orientation, fit the canvas into the page minus
-margins, drop paths a plotter should not draw (near-invisible or unstroked), quantize
-stroke colours to the pen set, flatten Béziers to mm polylines, clip them to the
-printable rectangle, merge touching lines, drop specks shorter than the pen width,
-and sort each layer to cut pen-up travel.
+margins, turn every path into inks in paint order (:mod:`vecdream.plot.inks`: strokes
+as centre lines, fills and strokes wider than the pen as outlines with hatching, each
+with the pen nearest its colour in CIELAB), remove what later opaque areas hide, clip
+to the printable rectangle, then per pen merge touching lines, drop specks shorter than
+the pen width and sort the lines to cut pen-up travel (vpype's ``linemerge`` and
+``linesort --two-opt``, :mod:`vecdream.plot.order`).
 
-Fills are not plotted: a pen plots outlines. Hatch fills before plotting if you need
-them. What the pen cannot draw (fills, strokes wider than the pen, partial opacity) is
-logged as warnings with counts (:func:`pen_limits`).
+What the pen still cannot draw as the screen shows it (partial opacity; fills with
+``fill="none"``) is logged as warnings with counts (:func:`pen_limits`).
 """
 
 from __future__ import annotations
@@ -19,17 +20,18 @@ from collections.abc import Sequence
 import numpy as np
 
 from vecdream.drawing import Drawing
+from vecdream.plot.fills import FILL_MODES
 from vecdream.plot.geometry import (
     Rect,
     clip_polylines,
     fit_canvas,
-    flatten_contours,
     orient_page,
     polyline_length,
     printable_rect,
     scale_note,
 )
-from vecdream.plot.model import Layer, PenPlot, PenSpec, nearest_pen, parse_pens
+from vecdream.plot.inks import WIDE, Ink, draw_areas, drawing_inks, occlude
+from vecdream.plot.model import Layer, PenPlot, PenSpec, parse_pens
 from vecdream.plot.order import merge_lines, sort_lines
 from vecdream.plot.units import page_size
 
@@ -50,82 +52,61 @@ def _check_options(margin_mm: float, pen_width_mm: float, min_alpha: float,
         raise ValueError(f"tolerance_mm: expected a positive length in mm, got {tolerance_mm}")
 
 
-def _visible_paths(drawing: Drawing, min_alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """Which paths a pen draws, ``(P,)`` bool, and their stroke RGB ``(P, 3)``."""
-    stroke = drawing.stroke.detach().cpu().double().numpy().reshape(-1, 4)
-    widths = drawing.widths.detach().cpu().double().numpy()
-    visible = (stroke[:, 3] >= min_alpha) & (stroke[:, 3] > 0) & (widths > 0)
-    dropped = int((~visible).sum())
-    if dropped:
-        logger.info("dropped %d path(s) with no stroke or stroke alpha < %g", dropped, min_alpha)
-    return visible, np.clip(stroke[:, :3], 0.0, 1.0)
-
-
-_WIDER = 2.0
-"""A stroke counts as wider than the pen beyond this ratio, the bound where the scale note
-says the plot looks lighter than the screen; closer widths are the pen's job anyway."""
-
-
 def pen_limits(drawing: Drawing, mm_per_unit: float, pen_width_mm: float,
-               min_alpha: float = 0.1) -> list[str]:
-    """What a pen cannot draw of ``drawing``, one sentence each with counts.
+               min_alpha: float = 0.1, fill: str = "hatch") -> list[str]:
+    """What a pen cannot draw of ``drawing`` as the screen shows it, one sentence each.
 
-    A pen draws opaque lines of its own width along stroked paths, so fills are dropped,
-    wider strokes come out at the pen's width and partial opacity is ignored.
+    A pen draws opaque lines of its own width: fills and strokes wider than the pen are
+    hatched (dropped and drawn at the pen's width with ``fill="none"``), and partial
+    opacity becomes the pen nearest the colour as it shows over white.
 
     Args:
         mm_per_unit: the layout's scale (user unit -> mm on paper).
-        pen_width_mm, min_alpha: as in :func:`drawing_to_plot`.
+        pen_width_mm, min_alpha, fill: as in :func:`drawing_to_plot`.
 
     Returns:
-        Sentences such as ``"3 filled path(s): fills dropped (a pen draws outlines)"``;
-        empty when the plot is what the screen shows.
+        Sentences such as ``"3 filled path(s): fills dropped (--fill none)"``; empty
+        when the plot is what the screen shows.
     """
     stroke = drawing.stroke.detach().cpu().double().numpy().reshape(-1, 4)
-    fill = drawing.fill.detach().cpu().double().numpy().reshape(-1, 4)
+    fill_rgba = drawing.fill.detach().cpu().double().numpy().reshape(-1, 4)
     widths = drawing.widths.detach().cpu().double().numpy() * mm_per_unit
     visible = (stroke[:, 3] >= min_alpha) & (stroke[:, 3] > 0) & (widths > 0)
+    filled = (fill_rgba[:, 3] >= min_alpha) & (fill_rgba[:, 3] > 0)
     out = []
-    filled = int(((fill[:, 3] >= min_alpha) & (fill[:, 3] > 0)).sum())
-    if filled:
-        out.append(f"{filled} filled path(s): fills dropped (a pen draws outlines only; "
-                   "hatch them first if the plot needs them)")
-    wide = visible & (widths > _WIDER * pen_width_mm)
-    if wide.any():
+    if fill == "none" and filled.any():
+        out.append(f"{int(filled.sum())} filled path(s): fills dropped (--fill none)")
+    wide = visible & (widths > WIDE * pen_width_mm)
+    if fill == "none" and wide.any():
         out.append(f"{int(wide.sum())} stroke(s) wider than the {pen_width_mm:g} mm pen (up to "
                    f"{widths[wide].max():.3g} mm on paper): drawn at the pen's width")
-    faint = visible & (stroke[:, 3] < 0.99)
-    if faint.any():
-        out.append(f"{int(faint.sum())} semi-transparent stroke(s) (alpha down to "
-                   f"{stroke[faint, 3].min():.2g}): opacity ignored, the pen's ink is opaque")
+    faint = np.concatenate([stroke[visible, 3], fill_rgba[filled, 3] if fill != "none" else []])
+    faint = faint[faint < 0.99]
+    if faint.size:
+        out.append(f"{faint.size} semi-transparent stroke(s) or fill(s) (alpha down to "
+                   f"{faint.min():.2g}): drawn with the pen nearest their colour over white")
     return out
 
 
-def _contour_lines(drawing: Drawing, visible: np.ndarray, transform: tuple[float, float, float],
-                   tolerance: float) -> tuple[list[np.ndarray], np.ndarray]:
-    """Polylines in mm of the contours of visible paths and the path of each."""
-    s, ox, oy = transform
-    owner = drawing.contour_path.detach().cpu().numpy()
-    keep = visible[owner] if owner.size else np.zeros(0, dtype=bool)
-    points = drawing.points.detach().cpu().double().numpy()[keep]
-    finite = np.isfinite(points).all(axis=(1, 2))
-    if not finite.all():
-        logger.warning("skipped %d contour(s) with non-finite points", int((~finite).sum()))
-    points = points[finite] * s + np.array([ox, oy])
-    n_seg = drawing.n_segments.cpu().numpy()[keep][finite]
-    closed = drawing.closed.cpu().numpy()[keep][finite]
-    return flatten_contours(points, n_seg, closed, tolerance), owner[keep][finite]
+def _finite_contours(drawing: Drawing) -> np.ndarray:
+    """Which contours have only finite points, ``(C,)`` bool."""
+    return np.isfinite(drawing.points.detach().cpu().double().numpy()).all(axis=(1, 2))
 
 
-def _layer_lines(lines: list[np.ndarray], rect: Rect, pen_width: float, merge: bool,
-                 sort: bool) -> list[np.ndarray]:
-    clipped = clip_polylines(lines, rect)
+def _layer_lines(inks: list[Ink], rect: Rect, pen_width: float, merge: bool, sort: bool,
+                 two_opt: bool) -> list[np.ndarray]:
+    """One pen's lines: clipped, centre lines merged and rid of specks, all sorted."""
+    centre = clip_polylines([line for ink in inks if not ink.area for line in ink.lines], rect)
+    area = clip_polylines([line for ink in inks if ink.area for line in ink.lines], rect)
     if merge:
-        clipped = merge_lines(clipped, pen_width / 4)
-    kept = [line for line in clipped if polyline_length(line) >= pen_width]
-    if len(kept) < len(clipped):
-        logger.info("dropped %d speck(s) shorter than the pen width", len(clipped) - len(kept))
-    return sort_lines(kept) if sort else kept
+        centre = merge_lines(centre, pen_width / 4)
+    kept = [line for line in centre if polyline_length(line) >= pen_width]
+    if len(kept) < len(centre):
+        logger.info("dropped %d speck(s) shorter than the pen width", len(centre) - len(kept))
+    lines = kept + [line for line in area if len(line) >= 2]
+    if merge and area:
+        lines = merge_lines(lines, pen_width / 4)
+    return sort_lines(lines, two_opt=two_opt) if sort else lines
 
 
 def drawing_to_plot(
@@ -142,6 +123,10 @@ def drawing_to_plot(
     merge: bool = True,
     sort: bool = True,
     crop: bool = True,
+    fill: str = "hatch",
+    hatch_angle: float | Sequence[float] = 45.0,
+    occlusion: bool | None = None,
+    two_opt: bool = True,
 ) -> PenPlot:
     """Lay a drawing out on a page and turn its strokes into pen layers.
 
@@ -155,15 +140,27 @@ def drawing_to_plot(
             or ``"landscape"``.
         fit: ``"contain"``: uniform scale, whole canvas inside the margins, centred;
             ``"cover"``: uniform scale filling the margins, centred, overflow clipped.
-        pens: pen set (see :func:`~vecdream.plot.model.parse_pens`); each stroke goes
-            to the pen nearest its RGB (alpha plays no part). Default black only.
-        min_alpha: paths whose stroke alpha is below this are not drawn.
+        pens: pen set (see :func:`~vecdream.plot.model.parse_pens`); each stroke and
+            fill goes to the pen nearest its colour in CIELAB as it shows over white
+            (alpha blended with the paper). Default black only.
+        min_alpha: strokes and fills whose alpha is below this are not drawn.
         tolerance_mm: largest distance between a Bézier and its polyline.
         merge: join lines of a layer whose ends lie within ``pen_width_mm / 4``.
-        sort: order each layer greedily (nearest end next, reversal allowed).
+        sort: order each layer to cut pen-up travel (vpype's ``linesort``, greedy from
+            the line nearest home, then 2-opt unless ``two_opt=False``).
         crop: also clip to the canvas rectangle on the page, so strokes that wander
             outside the viewBox (invisible on screen) are not plotted; False plots
             them up to the margins.
+        fill: how fills and strokes wider than 1.5 pen widths are plotted: ``"hatch"``
+            (outline inset by the pen radius plus parallel lines 0.9 pen widths apart,
+            so the area reads solid), ``"cross"``, ``"concentric"``, ``"outline"`` or
+            ``"none"`` (fills dropped, wide strokes drawn at the pen's width).
+        hatch_angle: hatching direction in degrees from the x axis (y points down, so
+            positive angles turn clockwise on the page); a sequence gives one per pen.
+        occlusion: remove lines that later opaque fills or wide strokes cover, as the
+            render paints over them; ``None`` (default): whenever the drawing has such
+            areas (pen-art dreams, all thin strokes, are left alone).
+        two_opt: with ``sort``, also run vpype's 2-opt passes.
 
     Returns:
         A :class:`PenPlot` with one layer per used pen, numbered 1..n in pen order.
@@ -177,19 +174,34 @@ def drawing_to_plot(
         s, ox, oy = transform
         cw, ch = s * drawing.size[0], s * drawing.size[1]
         rect = (max(rect[0], ox), max(rect[1], oy), min(rect[2], ox + cw), min(rect[3], oy + ch))
-    visible, rgb = _visible_paths(drawing, min_alpha)
-    for sentence in pen_limits(drawing, transform[0], pen_width_mm, min_alpha):
+    if fill not in FILL_MODES:
+        raise ValueError(f"fill: expected one of {', '.join(FILL_MODES)}, got {fill!r}")
+    angles = [float(hatch_angle)] if isinstance(hatch_angle, (int, float)) else \
+        [float(a) for a in hatch_angle]
+    if not angles or not all(np.isfinite(angles)):
+        raise ValueError(f"hatch_angle: expected finite degrees, got {hatch_angle!r}")
+    for sentence in pen_limits(drawing, transform[0], pen_width_mm, min_alpha, fill):
         logger.warning(sentence)
-    note = scale_note(drawing.widths.detach().cpu().double().numpy()[visible], transform[0],
-                      pen_width_mm)
-    if note:
-        logger.info(note)
-    lines, owner = _contour_lines(drawing, visible, transform, tolerance_mm)
-    pen_of_line = nearest_pen(rgb, pen_set)[owner] if len(owner) else owner
+    if fill == "none":
+        note = scale_note(drawing.widths.detach().cpu().double().numpy(), transform[0],
+                          pen_width_mm)
+        if note:
+            logger.info(note)
+    finite = _finite_contours(drawing)
+    if not finite.all():
+        logger.warning("skipped %d contour(s) with non-finite points", int((~finite).sum()))
+    inks = drawing_inks(drawing, transform, pen_set, pen_width=pen_width_mm,
+                        min_alpha=min_alpha, tolerance=tolerance_mm, fill=fill, angles=angles)
+    if occlusion if occlusion is not None else any(ink.cover is not None for ink in inks):
+        hidden = occlude(inks)
+        if hidden:
+            logger.info("hid lines of %d stroke(s) or fill(s) under later opaque paint", hidden)
+    draw_areas(inks, pen_width_mm, fill, angles, paper=len(pen_set))
     layers: list[Layer] = []
     for k, pen in enumerate(pen_set):
-        mine = [line for line, p in zip(lines, pen_of_line, strict=True) if p == k]
-        kept = _layer_lines(mine, rect, pen_width_mm, merge, sort)
+        kept = _layer_lines([ink for ink in inks if ink.pen == k], rect, pen_width_mm, merge,
+                            sort, two_opt)
         if kept:
             layers.append(Layer(len(layers) + 1, pen, kept))
-    return PenPlot(page_mm, float(pen_width_mm), float(margin_mm), layers)
+    return PenPlot(page_mm, float(pen_width_mm), float(margin_mm), layers,
+                   tuple(float(v) for v in transform))

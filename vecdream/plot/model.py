@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import svgelements as se
 
-__all__ = ["Layer", "Pen", "PenPlot", "PenSpec", "nearest_pen", "parse_pens"]
+__all__ = ["Layer", "Pen", "PenPlot", "PenSpec", "nearest_pen", "parse_pens", "srgb_to_lab"]
 
 PenSpec = str | tuple[str, str | Sequence[float]]
 """A pen given by a colour name or hex (``"black"``, ``"#ff0000"``) or a ``(name, colour)``
@@ -75,12 +75,15 @@ class PenPlot:
         pen_width_mm: nib width in mm (the SVG stroke width).
         margin_mm: blank border in mm; all geometry lies inside it.
         layers: one per used pen, in pen-list order.
+        transform: ``(s, ox, oy)``, how the drawing's user units map to the page
+            (``mm = s * unit + offset``); None for a plot read from a file.
     """
 
     page_mm: tuple[float, float]
     pen_width_mm: float
     margin_mm: float = 0.0
     layers: list[Layer] = field(default_factory=list)
+    transform: tuple[float, float, float] | None = None
 
     @property
     def n_paths(self) -> int:
@@ -154,16 +157,38 @@ def parse_pens(pens: Sequence[PenSpec] | None) -> list[Pen]:
     return out
 
 
-def nearest_pen(rgb: np.ndarray, pens: Sequence[Pen]) -> np.ndarray:
-    """Index of the nearest pen (Euclidean distance in RGB) of every colour.
+def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """CIELAB (D65) of sRGB colours in [0, 1], ``(..., 3) -> (..., 3)``."""
+    rgb = np.clip(np.asarray(rgb, dtype=np.float64), 0.0, 1.0)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.array([[0.4124564, 0.2126729, 0.0193339],
+                             [0.3575761, 0.7151522, 0.1191920],
+                             [0.1804375, 0.0721750, 0.9503041]])
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]),
+                     200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def nearest_pen(rgb: np.ndarray, pens: Sequence[Pen], alpha: np.ndarray | None = None
+                ) -> np.ndarray:
+    """Index of the pen nearest every colour in CIELAB, as the colour shows over white.
 
     Args:
-        rgb: colours in [0, 1], ``(P, 3)``; alpha plays no part.
+        rgb: colours in [0, 1], ``(P, 3)``.
         pens: the pen set, ``K`` pens.
+        alpha: opacity of each colour, ``(P,)``; a faint colour is matched as it looks
+            over white paper (``alpha * rgb + 1 - alpha``). Default opaque.
 
     Returns:
         ``(P,)`` int indices into ``pens``; ties go to the earlier pen.
     """
-    palette = np.asarray([p.rgb for p in pens], dtype=np.float64)
-    dist = ((np.asarray(rgb, dtype=np.float64)[:, None, :] - palette[None]) ** 2).sum(-1)
-    return dist.argmin(axis=1) if len(rgb) else np.zeros(0, dtype=np.int64)
+    rgb = np.asarray(rgb, dtype=np.float64).reshape(-1, 3)
+    if not len(rgb):
+        return np.zeros(0, dtype=np.int64)
+    if alpha is not None:
+        a = np.clip(np.asarray(alpha, dtype=np.float64).reshape(-1, 1), 0.0, 1.0)
+        rgb = a * rgb + (1.0 - a)
+    palette = srgb_to_lab(np.asarray([p.rgb for p in pens], dtype=np.float64))
+    dist = ((srgb_to_lab(rgb)[:, None, :] - palette[None]) ** 2).sum(-1)
+    return dist.argmin(axis=1)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -21,7 +20,7 @@ import numpy as np
 from vecdream.atomic import atomic_write_bytes
 from vecdream.drawing import Drawing
 from vecdream.plot.build import drawing_to_plot
-from vecdream.plot.model import Layer, Pen, PenPlot, PenSpec
+from vecdream.plot.model import Layer, Pen, PenPlot
 from vecdream.plot.units import UNITS_MM, parse_length
 from vecdream.svg.sanitize import SVGError, parse_xml
 
@@ -76,38 +75,19 @@ def _escape(text: str) -> str:
             .replace(">", "&gt;"))
 
 
-def to_plotter_svg(
-    drawing: Drawing,
-    page: str | tuple[float, float] = "A4",
-    *,
-    margin_mm: float = 15.0,
-    pen_width_mm: float = 0.5,
-    orientation: str = "auto",
-    fit: str = "contain",
-    pens: Sequence[PenSpec] | None = None,
-    min_alpha: float = 0.1,
-    tolerance_mm: float = 0.05,
-    merge: bool = True,
-    sort: bool = True,
-    crop: bool = True,
-) -> str:
+def to_plotter_svg(drawing: Drawing, page: str | tuple[float, float] = "A4",
+                   **options: Any) -> str:
     """Plotter SVG text of a drawing: :func:`drawing_to_plot` then :func:`plot_to_svg`.
 
-    Only strokes are plotted (``fill="none"``); visible fills are dropped with one
-    warning. Every argument is documented in
-    :func:`~vecdream.plot.build.drawing_to_plot`.
+    Strokes become pen lines, fills and wide strokes hatched areas (``fill=...``); every
+    option is documented in :func:`~vecdream.plot.build.drawing_to_plot`.
 
     Example:
         >>> svg = to_plotter_svg(Drawing.random(5, size=(100, 100), seed=0), "A5")
         >>> 'width="148mm"' in svg and 'inkscape:label="1 black"' in svg
         True
     """
-    plot = drawing_to_plot(
-        drawing, page, margin_mm=margin_mm, pen_width_mm=pen_width_mm, orientation=orientation,
-        fit=fit, pens=pens, min_alpha=min_alpha, tolerance_mm=tolerance_mm, merge=merge,
-        sort=sort, crop=crop,
-    )
-    return plot_to_svg(plot)
+    return plot_to_svg(drawing_to_plot(drawing, page, **options))
 
 
 def save_plotter_svg(drawing: Drawing, path: str | os.PathLike,
