@@ -121,7 +121,8 @@ def test_cli_plot_writes_svg_preview_and_estimate(drawing_svg, monkeypatch):
     assert "total" in result.output and "pyaxidraw estimate" not in result.output
 
 
-def test_cli_plot_with_fake_axidraw(drawing_svg, fake_pyaxidraw):
+def test_cli_plot_with_fake_axidraw(drawing_svg, fake_pyaxidraw, monkeypatch):
+    monkeypatch.setitem(sys.modules, "plotink", None)  # pyaxidraw stands in for plotink
     result = CliRunner().invoke(main, ["plot", str(drawing_svg), "--out",
                                        str(drawing_svg.with_name("o.svg")), "--estimate",
                                        "--axidraw", "--layer", "1", "--model", "2"])
@@ -145,6 +146,7 @@ def test_cli_plot_with_fake_axidraw(drawing_svg, fake_pyaxidraw):
 )
 def test_cli_plot_errors_are_one_line(drawing_svg, monkeypatch, args, code, message):
     monkeypatch.setitem(sys.modules, "pyaxidraw", None)
+    monkeypatch.setitem(sys.modules, "plotink", None)
     result = CliRunner().invoke(main, ["plot", str(drawing_svg), *args])
     assert result.exit_code == code
     assert message in result.output and "Traceback" not in result.output

@@ -124,20 +124,31 @@ def _write_preview(plot, path: Path, dpi: float, travel: bool, metadata: dict) -
               help="Preview resolution.")
 @click.option("--travel", is_flag=True, help="Show pen-up moves in the preview.")
 @click.option("--estimate", is_flag=True, help="Print ink, travel, lifts and plot time.")
-@click.option("--axidraw", is_flag=True, help="Plot it now with pyaxidraw.")
+@click.option("--axidraw", is_flag=True,
+              help="Plot it now on an AxiDraw (plotink; pyaxidraw where plotink is missing). "
+                   "Ctrl-C pauses after the current path; run again to resume. One layer "
+                   "(pen) per run.")
+@click.option("--port", default=None,
+              help="With --axidraw: the board's serial port or name tag [first one found].")
+@click.option("--pen-up", type=click.FloatRange(0, 100), default=60, show_default=True,
+              help="With --axidraw: pen-up height, percent.")
+@click.option("--pen-down", type=click.FloatRange(0, 100), default=30, show_default=True,
+              help="With --axidraw: pen-down height, percent.")
 @click.option("--layer", type=click.IntRange(min=1), default=None,
               help="With --axidraw: plot only this layer number.")
 @click.option("--model", type=int, default=None, help="pyaxidraw model (2 = V3/A3, SE/A3).")
 def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, pens: list[str],
                  orientation: str, fill: str, hatch_angle: list[float], occlude: bool | None,
                  out: Path | None, plotter: str, preview: Path | None, dpi: float,
-                 travel: bool, estimate: bool, axidraw: bool, layer: int | None,
+                 travel: bool, estimate: bool, axidraw: bool, port: str | None,
+                 pen_up: float, pen_down: float, layer: int | None,
                  model: int | None) -> None:
     """Write a pen-plotter file: mm page, one layer per pen, merged and sorted paths."""
     from vecdream import plot as vp
 
     if layer is not None and not axidraw:
         raise click.BadParameter("--layer needs --axidraw", param_hint="'--layer'")
+    board_options = {"port": port, "pen_up": pen_up, "pen_down": pen_down}
     out = out or drawing_svg.with_suffix(".plot.svg")
     drawing = read_drawing(drawing_svg, "'DRAWING_SVG'")
     try:
@@ -150,8 +161,10 @@ def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, 
                 "pen_mm": pen_mm, "margin_mm": margin_mm}
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            _outputs(plot, out, preview, dpi, travel, estimate, axidraw, layer, model,
-                     metadata, Path(tmp), plotter)
+            _outputs(plot, out, preview, dpi, travel, estimate, model, metadata, Path(tmp),
+                     plotter)
+            if axidraw:
+                _plot_now(plot, out, Path(tmp), layer, model, board_options)
             if estimate:
                 from vecdream.plot.compare import plot_similarity
 
@@ -163,8 +176,7 @@ def plot_command(drawing_svg: Path, page: str, pen_mm: float, margin_mm: float, 
 
 
 def _outputs(plot, out: Path, preview: Path | None, dpi: float, travel: bool, estimate: bool,
-             axidraw: bool, layer: int | None, model: int | None, metadata: dict,
-             tmp: Path, device: str) -> None:
+             model: int | None, metadata: dict, tmp: Path, device: str) -> None:
     from vecdream import plot as vp
     from vecdream.atomic import atomic_write_bytes
     from vecdream.export import svg_to_pdf_bytes
@@ -182,7 +194,7 @@ def _outputs(plot, out: Path, preview: Path | None, dpi: float, travel: bool, es
                 raise _bad_value(exc) from None
             data = text.encode("ascii")
         atomic_write_bytes(out, data)
-        svg_path = tmp / "plot.svg"  # pyaxidraw reads SVG: a private copy for it
+        svg_path = tmp / "plot.svg"  # pyaxidraw's estimate reads SVG: a private copy
         svg_path.write_text(svg_text, encoding="utf-8")
     else:
         atomic_write_bytes(out, svg_text.encode("utf-8"))
@@ -198,5 +210,38 @@ def _outputs(plot, out: Path, preview: Path | None, dpi: float, travel: bool, es
             click.echo(f"pyaxidraw estimate: {vp.format_duration(seconds)}")
         except vp.AxiDrawUnavailable:
             pass
-    if axidraw:
+
+
+def _plot_now(plot, out: Path, tmp: Path, layer: int | None, model: int | None,
+              board_options: dict) -> None:
+    """Plot on the AxiDraw: plotink's board driver, pyaxidraw where plotink is missing."""
+    import signal
+
+    from vecdream import plot as vp
+    from vecdream.plot.ebb import open_board, plot_on_board
+    from vecdream.plot.ebb_motion import PenServo
+
+    try:
+        board = open_board(board_options["port"])
+    except vp.AxiDrawUnavailable:  # no plotink: pyaxidraw, when it is installed
+        svg_path = tmp / "axidraw.svg"
+        svg_path.write_text(vp.plot_to_svg(plot), encoding="utf-8")
         vp.plot_with_axidraw(svg_path, layer=layer, model=model, progress=click.echo)
+        return
+    if layer is not None:
+        plot.layers = [lay for lay in plot.layers if lay.number == layer]
+        if not plot.layers:
+            board.close()
+            raise click.BadParameter(f"the plot has no layer {layer}", param_hint="'--layer'")
+    stopping = []
+    previous = signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+    try:
+        run = plot_on_board(plot, board, servo=PenServo(board_options["pen_up"],
+                                                        board_options["pen_down"]),
+                            state_path=out.with_suffix(".axidraw.json"),
+                            stop=lambda: bool(stopping), progress=click.echo)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        board.close()
+    click.echo(f"drew {run.drawn} path(s) in {vp.format_duration(run.seconds)}"
+               + ("; the plot is finished" if run.finished else ""))

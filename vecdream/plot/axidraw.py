@@ -18,8 +18,9 @@ __all__ = ["AxiDrawError", "AxiDrawUnavailable", "axidraw_estimate", "plot_with_
 logger = logging.getLogger("vecdream.plot")
 
 INSTALL_HINT = (
-    "pyaxidraw is not installed: download the AxiDraw Python API zip from Evil Mad "
-    "Scientist (https://axidraw.com/doc/py_api/) and run `pip install <downloaded zip>`"
+    "neither plotink nor pyaxidraw is installed: `pip install plotink` (vecdream's own "
+    "driver), or download the AxiDraw Python API zip from Evil Mad Scientist "
+    "(https://axidraw.com/doc/py_api/) and run `pip install <downloaded zip>`"
 )
 
 
@@ -28,7 +29,7 @@ class AxiDrawUnavailable(ImportError):
 
 
 class AxiDrawError(RuntimeError):
-    """pyaxidraw ran but reported an error (no plotter connected, ...)."""
+    """The plotter reported an error or none answers (no plotter connected, ...)."""
 
 
 def _new_axidraw() -> Any:

@@ -42,6 +42,7 @@ __all__ = [
     "move_time",
     "plot_stats",
     "polyline_time",
+    "vertex_speeds",
 ]
 
 
@@ -107,7 +108,7 @@ def move_time(length: np.ndarray | float, speed: float, accel: float,
     return np.where(peak <= speed, triangle, trapezoid)
 
 
-def _vertex_speeds(seg: np.ndarray, lengths: np.ndarray, joined: np.ndarray, speed: float,
+def vertex_speeds(seg: np.ndarray, lengths: np.ndarray, joined: np.ndarray, speed: float,
                    accel: float, delta: float) -> np.ndarray:
     """Planned speed at the ``K + 1`` vertices of ``K`` consecutive moves ``seg (K, 2)``.
 
@@ -143,7 +144,7 @@ def _pen_down_seconds(lines: Sequence[np.ndarray], m: MotionModel) -> float:
     if not len(lengths):
         return 0.0
     joined = seg_owner[1:] == seg_owner[:-1]
-    v = _vertex_speeds(seg, lengths, joined, m.down_speed, m.down_accel, m.cornering_mm)
+    v = vertex_speeds(seg, lengths, joined, m.down_speed, m.down_accel, m.cornering_mm)
     return float(move_time(lengths, m.down_speed, m.down_accel, v[:-1], v[1:]).sum())
 
 
