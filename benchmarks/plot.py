@@ -111,14 +111,16 @@ def main() -> None:
             out.write_text(vp.plot_to_svg(plot), encoding="utf-8")
             ours = travel_per_ink(vpype.read_multilayer_svg(str(out), quantization=0.1))
             theirs = vpype_resorted(out)
-            worst = max(worst, ours / theirs)
+            ratio = ours / theirs if theirs else 1.0  # one line or all merged: no travel
+            worst = max(worst, ratio)
             row = (f"| {svg.name[:48]} | {len(drawing)} | {seconds:.2f} | {ours:.4f} | "
-                   f"{theirs:.4f} | {ours / theirs:.3f} |")
+                   f"{theirs:.4f} | {ratio:.4f} |")
             if worktree:
                 base_out = tmp / "base.svg"
                 baseline_plot(worktree, svg, base_out, args)
                 base = travel_per_ink(vpype.read_multilayer_svg(str(base_out), quantization=0.1))
-                row += f" {base / vpype_resorted(base_out):.3f} |"
+                base_theirs = vpype_resorted(base_out)
+                row += f" {base / base_theirs if base_theirs else 1.0:.4f} |"
             if args.ssim:
                 row += f" {plot_similarity(drawing, plot):.3f} |"
                 if worktree:
@@ -130,7 +132,7 @@ def main() -> None:
         if worktree:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)],
                            capture_output=True)
-    print(f"\nworst travel ratio vecdream / vpype re-sort: {worst:.3f} (must be <= 1)")
+    print(f"\nworst travel ratio vecdream / vpype re-sort: {worst:.4f} (must be <= 1)")
 
 
 if __name__ == "__main__":

@@ -106,7 +106,16 @@ def _layer_lines(inks: list[Ink], rect: Rect, pen_width: float, merge: bool, sor
     lines = kept + [line for line in area if len(line) >= 2]
     if merge and area:
         lines = merge_lines(lines, pen_width / 4)
+    lines = [_to_file_precision(line) for line in lines]
     return sort_lines(lines, two_opt=two_opt) if sort else lines
+
+
+def _to_file_precision(line: np.ndarray) -> np.ndarray:
+    """The line at the plotter SVG's precision (1 µm), repeated points dropped: sorted
+    on the numbers the file holds, the order stays optimal for whoever reads it back."""
+    line = np.round(line, 3)
+    keep = np.concatenate([[True], np.any(line[1:] != line[:-1], axis=1)])
+    return line[keep] if keep.sum() >= 2 else line[[0, -1]]
 
 
 def drawing_to_plot(
