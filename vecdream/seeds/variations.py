@@ -14,97 +14,17 @@ Convention:
 from __future__ import annotations
 
 import colorsys
-import math
-from collections.abc import Sequence
 
 import torch
 from torch import Tensor
 
 from vecdream.drawing import Drawing
-from vecdream.dream.tiles import tile_drawing
-from vecdream.seeds.clip import clip_drawing
 from vecdream.seeds.palette import load_palette
+from vecdream.seeds.seamless import is_seamless, lattice_variation
+from vecdream.seeds.transforms import concat, crop, flip, rotate, scale, tile, transpose
 
 __all__ = ["concat", "crop", "flip", "mosaic_preview", "random_variation", "recolour", "rotate",
            "scale", "tile", "transpose"]
-
-
-def _with_points(d: Drawing, points: Tensor, size: tuple[float, float]) -> Drawing:
-    out = d.clone()
-    out.points, out.size = points, (float(size[0]), float(size[1]))
-    return out
-
-
-def rotate(d: Drawing, angle: float, *, expand: bool = True) -> Drawing:
-    """Rotate by ``angle`` degrees (clockwise on screen).
-
-    Multiples of 90° permute coordinates exactly (the canvas turns with the drawing).
-    Other angles rotate about the canvas centre; ``expand`` grows the canvas to hold the
-    whole rotated canvas, else the size is kept and corners leave it (see :func:`crop`).
-    """
-    w, h = d.size
-    x, y = d.points[..., 0], d.points[..., 1]
-    quarter = angle / 90.0
-    if abs(quarter - round(quarter)) < 1e-12:
-        k = round(quarter) % 4
-        if k == 0:
-            return d.clone()
-        pts = [None, (h - y, x), (w - x, h - y), (y, w - x)][k]
-        return _with_points(d, torch.stack(pts, -1), (h, w) if k % 2 else (w, h))
-    a = math.radians(angle)
-    cos, sin = math.cos(a), math.sin(a)
-    new = (abs(w * cos) + abs(h * sin), abs(w * sin) + abs(h * cos)) if expand else (w, h)
-    dx, dy = x - w / 2, y - h / 2
-    pts = torch.stack([cos * dx - sin * dy + new[0] / 2, sin * dx + cos * dy + new[1] / 2], -1)
-    return _with_points(d, pts, new)
-
-
-def flip(d: Drawing, axis: str = "horizontal") -> Drawing:
-    """Mirror left-right (``"horizontal"``: ``x -> W - x``) or top-bottom (``"vertical"``)."""
-    if axis not in ("horizontal", "vertical"):
-        raise ValueError(f"flip: axis must be 'horizontal' or 'vertical', got {axis!r}")
-    i = 0 if axis == "horizontal" else 1
-    pts = d.points.clone()
-    pts[..., i] = d.size[i] - d.points[..., i]
-    return _with_points(d, pts, d.size)
-
-
-def transpose(d: Drawing) -> Drawing:
-    """Swap x and y (mirror on the main diagonal); the canvas becomes ``(H, W)``."""
-    return _with_points(d, d.points.flip(-1), (d.size[1], d.size[0]))
-
-
-def scale(d: Drawing, factor: float | Sequence[float]) -> Drawing:
-    """Scale geometry, widths and canvas by ``factor`` (see :meth:`Drawing.scaled`)."""
-    return d.scaled(factor)
-
-
-def crop(d: Drawing, window: tuple[float, float, float, float]) -> Drawing:
-    """The window ``(x, y, w, h)`` as a drawing, geometry clipped (curves kept as curves)."""
-    return clip_drawing(d, window)
-
-
-def tile(d: Drawing, kx: int, ky: int | None = None) -> Drawing:
-    """``kx × ky`` copies on a ``(kx W, ky H)`` canvas (seamless for family seeds)."""
-    return tile_drawing(d, (kx, kx if ky is None else ky))
-
-
-def concat(parts: Sequence[tuple[Drawing, tuple[float, float]]], size: tuple[float, float]
-           ) -> Drawing:
-    """Drawings placed at offsets on one canvas, painted in order."""
-    if not parts:
-        raise ValueError("concat: expected at least one drawing")
-    n_points = max(d.points.shape[1] for d, _ in parts)
-    pts, cpath, base = [], [], 0
-    for d, (ox, oy) in parts:
-        p = d.points.detach() + d.points.new_tensor([ox, oy])
-        pts.append(torch.cat([p, p[:, -1:].expand(-1, n_points - p.shape[1], -1)], 1))
-        cpath.append(d.contour_path + base)
-        base += len(d)
-    cat = lambda name: torch.cat([getattr(d, name).detach() for d, _ in parts])  # noqa: E731
-    return Drawing(torch.cat(pts), cat("widths"), cat("stroke"), size, fill=cat("fill"),
-                   evenodd=cat("evenodd"), closed=cat("closed"), n_segments=cat("n_segments"),
-                   contour_path=torch.cat(cpath))
 
 
 def _luminance(rgb: Tensor) -> Tensor:
@@ -168,16 +88,32 @@ def recolour(d: Drawing, palette: object = None, *, mode: str = "map", hue: floa
 
 def random_variation(d: Drawing, generator: torch.Generator | None = None, *,
                      palette: object = None, max_angle: float = 45.0,
-                     zoom: tuple[float, float] = (1.0, 2.0)) -> Drawing:
+                     zoom: tuple[float, float] = (1.0, 2.0), seamless: bool | None = None
+                     ) -> Drawing:
     """One Mosaic-like variation on the seed's own canvas size.
 
-    The seed is tiled 3×3 (family seeds are seamless), rotated by a random angle in
-    ``±max_angle`` about the centre, and a window ``zoom`` times smaller than the canvas
-    is cut at a random place near the centre and scaled back to the canvas; a random
-    quarter turn / transpose follows, then colours: mapped onto ``palette`` (random
-    assignment) when given, else a random hue rotation.
+    A seamless seed (``seamless``; None: measured, :func:`~vecdream.seeds.seamless.
+    is_seamless`) is varied as a tiling: its plane shifted, mirrored and rotated by an
+    angle that keeps a period, and a new period cell cut
+    (:func:`~vecdream.seeds.seamless.lattice_variation`), so the variation tiles too.
+    Any other seed is tiled 3×3, rotated by a random angle in ``±max_angle`` about the
+    centre, and a window ``zoom`` times smaller than the canvas is cut at a random
+    place near the centre and scaled back to the canvas; a random quarter turn /
+    transpose follows. Then colours: mapped onto ``palette`` (random assignment) when
+    given, else a random hue rotation.
     """
     g = generator
+    if seamless if seamless is not None else is_seamless(d):
+        out = lattice_variation(d, g)
+    else:
+        out = _window_variation(d, g, max_angle, zoom)
+    if palette is not None:
+        return recolour(out, palette, mode="shuffle", generator=g)
+    return recolour(out, mode="hue", generator=g)
+
+
+def _window_variation(d: Drawing, g: torch.Generator | None, max_angle: float,
+                      zoom: tuple[float, float]) -> Drawing:
     w, h = d.size
 
     def u(lo: float, hi: float) -> float:
@@ -192,9 +128,7 @@ def random_variation(d: Drawing, generator: torch.Generator | None = None, *,
     out = rotate(out, 90 * int(torch.randint(0, 4, (), generator=g)))
     if bool(torch.rand((), generator=g) < 0.5):
         out = transpose(out)
-    if palette is not None:
-        return recolour(out, palette, mode="shuffle", generator=g)
-    return recolour(out, mode="hue", generator=g)
+    return out
 
 
 def mosaic_preview(d: Drawing, rows: int = 3, cols: int = 4, *, palette: object = None,
