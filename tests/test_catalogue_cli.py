@@ -35,8 +35,9 @@ def test_issue_similar_export_round_trip(tmp_path):
     assert "admitted 3 of 3" in r.output
     r = _run("seeds", "issue", second, "--catalogue", db, "--campaign", "summer")
     assert r.exit_code == 0, r.output
-    assert "rejected copy.svg: near-duplicate of #2 'seed_1' (campaign 'spring'" in r.output
-    assert "admitted 1 of 2" in r.output
+    assert "refused copy.svg: near-duplicate of #2 'seed_1' (campaign 'spring'" in r.output
+    assert "rotated 270°)" in r.output and "admitted fresh.svg: as #4" in r.output
+    assert "admitted 1 of 2" in r.output and "1 refused" in r.output
 
     flip(seeds[2]).save_svg(tmp_path / "query.svg")
     r = _run("seeds", "similar", tmp_path / "query.svg", "--catalogue", db, "-k", "2")

@@ -10,6 +10,7 @@ from PIL import Image
 
 from vecdream import Drawing
 from vecdream.cli import main
+from vecdream.export import read_metadata
 from vecdream.seeds.sheet import sheet_layout
 
 torch.set_num_threads(1)
@@ -68,8 +69,12 @@ def test_augment_writes_a_mosaic_preview(tmp_path):
     r = _run("seeds", "augment", str(tmp_path / "s"), str(tmp_path / "a"), "--per-seed", "1",
              "--size", "24")
     assert r.exit_code == 0, r.output
-    page = Drawing.from_svg(tmp_path / "a" / "truchet_00000_mosaic.svg")
-    assert page.size[0] > 4 * 24 and (tmp_path / "a" / "truchet_00000_mosaic.png").is_file()
+    previews = tmp_path / "a" / "previews"  # their own folder: no seed sits among them
+    page = Drawing.from_svg(previews / "truchet_00000_mosaic.svg")
+    assert page.size[0] > 4 * 24 and (previews / "truchet_00000_mosaic.png").is_file()
+    assert not list((tmp_path / "a").glob("*_mosaic.*"))
+    assert read_metadata(previews / "truchet_00000_mosaic.svg")["sheet"] == "mosaic preview"
+    assert read_metadata(previews / "truchet_00000_mosaic.png")["sheet"] == "mosaic preview"
 
 
 @pytest.mark.parametrize(("args", "option"), [

@@ -70,3 +70,14 @@ def test_random_variation_of_other_seeds_keeps_the_window_crop():
     blob = Drawing.random(20, size=(64, 48), seed=2, width=3.0)
     out = random_variation(blob, torch.Generator().manual_seed(1), seamless=False)
     assert out.size in ((64.0, 48.0), (48.0, 64.0))
+
+
+def test_stats_say_whether_a_seed_tiles(lines_seed):
+    from vecdream.seeds.stats import format_stats, seed_stats
+
+    blob = Drawing.random(6, size=(64, 64), seed=2, width=6.0, radius=0.3)
+    tiles, cut = (seed_stats(d, render(d, 64), name=n) for d, n in ((lines_seed, "t"),
+                                                                    (blob, "b")))
+    assert tiles.seamless is True and cut.seamless is False
+    table = format_stats([tiles, cut]).splitlines()
+    assert "tiles" in table[0] and " yes " in table[1] and " no " in table[2]

@@ -14,10 +14,15 @@ import click
 
 from vecdream.cli.lazy import LazyGroup
 
-__all__ = ["COMMANDS", "FAMILIES", "seeds_group"]
+__all__ = ["COMMANDS", "FAMILIES", "PREVIEWS", "PREVIEW_SHEET", "seeds_group"]
 
 FAMILIES = ("truchet", "smith", "carlson", "maze", "flow", "circles")
 """``seeds make``'s families, in vecdream.seeds.families.FAMILIES' order (a test checks)."""
+
+PREVIEWS = "previews"
+"""The sub-folder of ``seeds augment``'s OUT holding the ``*_mosaic.svg/png`` preview pages."""
+PREVIEW_SHEET = {"sheet": "mosaic preview"}
+"""Provenance of a preview page: ``seeds issue`` skips files whose record has ``sheet``."""
 
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: ("module:attribute", the first sentence of its docstring, listed by --help)
@@ -131,7 +136,7 @@ def make_command(family: str, out: Path, count: int, size: int, grid: int | None
               help="Recolour onto this palette (name, .gpl/.ase file or hex list).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("--preview/--no-preview", default=True, show_default=True,
-              help="A Mosaic preview page (SVG + PNG) per seed.")
+              help=f"A Mosaic preview page (SVG + PNG) per seed, in OUT/{PREVIEWS}/.")
 @click.option("--png", is_flag=True, help="Also write PNGs.")
 @click.option("--pdf", is_flag=True, help="Also write vector PDFs.")
 @click.option("--size", type=click.IntRange(min=8), default=128, show_default=True,
@@ -168,8 +173,9 @@ def augment_command(source: Path, out: Path, per_seed: int, palette, seed: int, 
             labels.append(stem.name)
         if preview:
             page = mosaic_preview(drawing, palette=palette, seed=seed + i)
-            page.save_svg(out / f"{name}_mosaic.svg")
-            save_png(page, out / f"{name}_mosaic.png", 4 * size)
+            page.save_svg(out / PREVIEWS / f"{name}_mosaic.svg", metadata=PREVIEW_SHEET)
+            save_png(page, out / PREVIEWS / f"{name}_mosaic.png", 4 * size,
+                     metadata=PREVIEW_SHEET)
     if images:
         save_contact_sheet(out / "contact_sheet.png", images, labels)
     raster = len(folder) - len(vectors)
@@ -183,7 +189,8 @@ def augment_command(source: Path, out: Path, per_seed: int, palette, seed: int, 
 @click.option("--size", type=click.IntRange(min=8), default=128, show_default=True,
               help="Pixel size used to measure ink coverage.")
 def stats_command(source: Path, size: int) -> None:
-    """Per seed: paths, nodes, colours, ink coverage, fill ratio and a Mosaic note."""
+    """Per seed: paths, contours, nodes, colours, ink coverage, fill ratio and a Mosaic note
+    (what to change when the seed does not suit Mosaic)."""
     from vecdream.seeds.folder import SeedFolder
     from vecdream.seeds.stats import folder_stats, format_stats
 

@@ -1,8 +1,15 @@
-"""``vecdream seeds issue | similar | export``: the exclusivity catalogue on the command line."""
+"""``vecdream seeds issue | similar | export``: the exclusivity catalogue on the command line.
+
+``issue`` prints one line per file (admitted, refused with the nearest catalogued seed,
+unreadable, or ignored: vecdream's own preview pages and contact sheets are no seeds),
+or a JSON list with ``--json``. ``export`` writes print-sized files (``--page-size``) and
+never overwrites a file without ``--force``.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,11 +51,61 @@ def _svgs(source: Path) -> list[Path]:
     return sorted(p for p in source.rglob("*") if p.suffix.lower() in (".svg", ".svgz"))
 
 
-def describe(match) -> str:
+def preview_reason(path: Path, root: Path, provenance: dict) -> str | None:
+    """Why ``path`` is one of vecdream's own sheets, not a seed (None: it is a seed).
+
+    ``seeds augment`` writes Mosaic preview pages as ``*_mosaic.svg`` in a ``previews``
+    folder, with ``sheet`` in their provenance (as contact sheets have).
+    """
+    parts = path.relative_to(root).parts[:-1] if path != root else ()
+    if path.stem.lower().endswith("_mosaic"):
+        return "a vecdream Mosaic preview (*_mosaic)"
+    if any(part.lower() == "previews" for part in parts):
+        return "inside a previews folder"
+    if "sheet" in provenance:
+        return "a vecdream preview/contact sheet (provenance)"
+    return None
+
+
+TRANSFORMS = ("as is", "rotated 90°", "rotated 180°", "rotated 270°", "mirrored left-right",
+              "mirrored left-right, rotated 90°", "mirrored top-bottom",
+              "mirrored left-right, rotated 270°")
+"""How a file relates to the catalogued seed it matched, by orientation index of
+:func:`~vecdream.seeds.phash.dihedral_hashes` (rotations clockwise, as
+:func:`~vecdream.seeds.variations.rotate`). Structure only: recolouring is not told."""
+
+
+def matched_transform(cat, match, fp) -> str:
+    """The orientation under which the query print ``fp`` is nearest the matched seed."""
+    from vecdream.seeds.catalogue_print import fingerprint
+    from vecdream.seeds.phash import hamming
+
+    if match.exact:
+        return "identical"
+    seed_fp, _ = fingerprint(cat.svg(match.seed.id))
+    return TRANSFORMS[int(hamming(fp.hashes, seed_fp.hashes[0]).argmin())]
+
+
+def describe(match, transform: str | None = None) -> str:
     """One line naming the catalogued seed a match points at."""
     s = match.seed
     how = "exact copy" if match.exact else f"{match.distance} bits"
+    how += f", {transform}" if transform and not match.exact else ""
     return f"#{s.id} {s.name!r} (campaign {s.campaign!r}, {how})"
+
+
+def _report_line(r: dict) -> str:
+    """``issue``'s line for one file's result."""
+    detail = {"admitted": f"as #{r.get('id')}",
+              "refused": f"near-duplicate of {r.get('_line')}"}.get(r["status"], r.get("reason"))
+    return f"{r['status']} {r['file']}: {detail}"
+
+
+def _match_record(match, transform: str) -> dict:
+    s = match.seed
+    return {"id": s.id, "name": s.name, "campaign": s.campaign, "distance": match.distance,
+            "exact": match.exact, "embedding_distance": match.embedding_distance,
+            "transform": transform}
 
 
 @click.command("issue")
@@ -57,39 +114,65 @@ def describe(match) -> str:
 @click.option("--campaign", required=True, help="Client/campaign tag of the new seeds.")
 @click.option("--threshold", type=click.IntRange(0, 15), default=None,
               help="Near-duplicate radius in bits of 256 (default: the catalogue's, 15).")
-def issue_command(samples: Path, db: Path, campaign: str, threshold: int | None) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list, one object per file, instead of lines.")
+def issue_command(samples: Path, db: Path, campaign: str, threshold: int | None,
+                  as_json: bool) -> None:
     """Admit the SVG seeds in SAMPLES unless a catalogued seed (any campaign) is a
     near-duplicate: rotated, flipped, recoloured or slightly moved copies are refused."""
     from vecdream.export import read_metadata
     from vecdream.seeds.catalogue import CatalogueError
+    from vecdream.seeds.catalogue_print import fingerprint
 
     files = _svgs(samples)
     if not files:
         raise click.BadParameter(f"no .svg seeds in {samples}", param_hint="SAMPLES")
-    admitted = rejected = unreadable = 0
+    results: list[dict] = []
+
+    def report(**result) -> None:
+        results.append(result)
+        if not as_json:  # as it happens: a long batch shows its progress
+            tqdm.write(_report_line(result))
+
     with open_catalogue(db, create=True, threshold=threshold) as cat, _db_errors(db):
-        for path in tqdm(files, desc="seeds issue", unit="seed"):
+        for path in tqdm(files, desc="seeds issue", unit="seed", disable=as_json):
+            label = path.name if path == samples else str(path.relative_to(samples))
             try:
                 provenance = {"file": path.name, **read_metadata(path)}
             except (ValueError, OSError):
                 provenance = {"file": path.name}
+            why = preview_reason(path, samples, provenance)
+            if why is not None:
+                report(file=label, status="ignored", reason=why)
+                continue
             try:
-                result = cat.issue(path.read_bytes(), name=path.stem, campaign=campaign,
-                                   provenance=provenance)
-            except ValueError as exc:
-                click.echo(f"warning: skipped {path.name}: {exc}", err=True)
-                unreadable += 1
+                svg = path.read_bytes()
+                fp, _ = fingerprint(svg)
+                result = cat.issue(svg, name=path.stem, campaign=campaign,
+                                   provenance=provenance, fp=fp)
+            except (ValueError, OSError) as exc:
+                report(file=label, status="unreadable", reason=str(exc))
                 continue
             except CatalogueError as exc:
                 raise click.ClickException(str(exc)) from None
             if result.admitted:
-                admitted += 1
+                report(file=label, status="admitted", id=result.seed_id)
             else:
-                rejected += 1
-                click.echo(f"rejected {path.name}: near-duplicate of "
-                           f"{describe(result.collision)}")
-    click.echo(f"admitted {admitted} of {len(files)} seeds into {db} (campaign {campaign!r}); "
-               f"{rejected} rejected" + (f", {unreadable} unreadable" if unreadable else ""))
+                transform = matched_transform(cat, result.collision, fp)
+                report(file=label, status="refused",
+                       nearest=_match_record(result.collision, transform),
+                       _line=describe(result.collision, transform))
+    if as_json:
+        click.echo(json.dumps([{k: v for k, v in r.items() if not k.startswith("_")}
+                               for r in results], indent=2))
+        return
+    count = {k: sum(r["status"] == k for r in results)
+             for k in ("admitted", "refused", "unreadable", "ignored")}
+    seeds = len(results) - count["ignored"]
+    click.echo(f"admitted {count['admitted']} of {seeds} seeds into {db} (campaign "
+               f"{campaign!r}); {count['refused']} refused"
+               + (f", {count['unreadable']} unreadable" if count["unreadable"] else "")
+               + (f"; ignored {count['ignored']} preview sheets" if count["ignored"] else ""))
 
 
 @click.command("similar")
@@ -114,13 +197,30 @@ def similar_command(svg: Path, db: Path, k: int) -> None:
                    f"{m.distance:>3} bits{emb}{flag}")
 
 
+def _page_size(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
+    from vecdream.plot.units import parse_length
+
+    try:
+        mm = parse_length(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if not mm > 0:
+        raise click.BadParameter(f"expected a positive length, got {value!r}")
+    return mm
+
+
 @click.command("export")
 @_CATALOGUE
 @click.option("--campaign", required=True)
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "formats", default="svg,pdf", show_default=True,
               help="Comma-separated: svg, pdf, png.")
-def export_command(db: Path, campaign: str, out: Path, formats: str) -> None:
+@click.option("--page-size", "page_mm", default="100mm", show_default=True,
+              callback=_page_size,
+              help="Printed size of the longer side of each SVG/PDF (mm, cm, in, pt...).")
+@click.option("--force", is_flag=True, help="Overwrite files already in OUT.")
+def export_command(db: Path, campaign: str, out: Path, formats: str, page_mm: float,
+                   force: bool) -> None:
     """Write a campaign's seeds into OUT as SVG/PDF plus manifest.csv and manifest.json."""
     from vecdream.seeds.catalogue_export import FORMATS, export_campaign
 
@@ -130,11 +230,15 @@ def export_command(db: Path, campaign: str, out: Path, formats: str) -> None:
                                  f"got {formats!r}", param_hint="--format")
     with open_catalogue(db, create=False) as cat, _db_errors(db):
         try:
-            records = export_campaign(cat, campaign, out, fmts)
+            records = export_campaign(cat, campaign, out, fmts, page_mm=page_mm,
+                                      overwrite=force)
+        except FileExistsError as exc:
+            raise click.BadParameter(f"{exc.filename} exists: give --force to overwrite",
+                                     param_hint="OUT") from None
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--campaign") from None
     click.echo(f"wrote {len(records)} seeds of campaign {campaign!r} to {out} "
-               f"({', '.join(fmts)}) and manifest.csv/json")
+               f"({', '.join(fmts)}, {page_mm:g} mm) and manifest.csv/json")
 
 
 COMMANDS = [issue_command, similar_command, export_command]
