@@ -54,7 +54,7 @@ strongest straight edge in the picture, a pattern edge lying on the wrap does no
 Measured on the procedural families (every style; ratios 0.02 to 1.35, one family's
 stroke style really broken at 1.57) and random blobs cut by the canvas (1.4 to 4.4)."""
 
-BLEED = 0.02
+BLEED = 0.004
 """Bleed of a cut cell past its canvas, as a fraction of the cell side."""
 
 @dataclass(frozen=True)
