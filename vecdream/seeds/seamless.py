@@ -130,7 +130,7 @@ def lattice_variation(d: Drawing, generator: torch.Generator | None = None, *,
         angle = (base if square else 0.0) + turns * (90.0 if square else 180.0)
     quarter, rest = divmod(angle, 90.0)
     key = min(EXACT_ANGLES, key=lambda a: abs(a - rest))
-    if abs(key - rest) > 1e-6 or (not square and (rest != 0 or int(quarter) % 2)):
+    if abs(key - rest) > 0.01 or (not square and (rest != 0 or int(quarter) % 2)):
         raise ValueError(f"angle: {angle}° has no exact period on a {w:g}x{h:g} cell; "
                          f"square cells take {sorted(round(a, 2) for a in EXACT_ANGLES)} "
                          "plus multiples of 90°, others multiples of 180°")
@@ -142,6 +142,7 @@ def lattice_variation(d: Drawing, generator: torch.Generator | None = None, *,
     cell = (side * w, side * h) if square else (w, h)
     reach = math.hypot(*cell) + max(w, h)
     n = 2 * math.ceil(reach / min(w, h)) + 1
+    angle = 90.0 * quarter + key  # snapped: 26.57 means atan(1/2) exactly
     plane = rotate(tile(source, n), angle, expand=False)  # about the plane's centre
     cx, cy = n * w / 2, n * h / 2
     ox = float(torch.rand((), generator=g)) * w - w / 2
