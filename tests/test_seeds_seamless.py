@@ -81,3 +81,13 @@ def test_stats_say_whether_a_seed_tiles(lines_seed):
     assert tiles.seamless is True and cut.seamless is False
     table = format_stats([tiles, cut]).splitlines()
     assert "tiles" in table[0] and " yes " in table[1] and " no " in table[2]
+
+
+def test_seed_folders_skip_augments_preview_pages(tmp_path, lines_seed):
+    from vecdream.seeds.folder import SeedFolder
+
+    lines_seed.save_svg(tmp_path / "a.svg")
+    (tmp_path / "previews").mkdir()
+    lines_seed.save_svg(tmp_path / "previews" / "a_mosaic.svg")
+    lines_seed.save_svg(tmp_path / "b_mosaic.svg")
+    assert [p.name for p in SeedFolder(tmp_path, size=32).paths] == ["a.svg"]

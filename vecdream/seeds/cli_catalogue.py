@@ -57,11 +57,10 @@ def preview_reason(path: Path, root: Path, provenance: dict) -> str | None:
     ``seeds augment`` writes Mosaic preview pages as ``*_mosaic.svg`` in a ``previews``
     folder, with ``sheet`` in their provenance (as contact sheets have).
     """
-    parts = path.relative_to(root).parts[:-1] if path != root else ()
-    if path.stem.lower().endswith("_mosaic"):
-        return "a vecdream Mosaic preview (*_mosaic)"
-    if any(part.lower() == "previews" for part in parts):
-        return "inside a previews folder"
+    from vecdream.seeds.folder import is_preview_page
+
+    if is_preview_page(path.relative_to(root) if path != root else Path(path.name)):
+        return "a vecdream Mosaic preview page (*_mosaic, or in a previews folder)"
     if "sheet" in provenance:
         return "a vecdream preview/contact sheet (provenance)"
     return None

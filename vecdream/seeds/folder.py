@@ -31,7 +31,8 @@ from vecdream.drawing import Drawing
 from vecdream.seeds.pdf_read import PdfReadError, read_pdf, render_pdf
 from vecdream.svg import SVGError, drawing_to_svg, read_svg
 
-__all__ = ["FolderSummary", "Seed", "SeedFolder", "family_dataset", "rasterize_svg", "read_seed"]
+__all__ = ["FolderSummary", "Seed", "SeedFolder", "family_dataset", "is_preview_page",
+           "rasterize_svg", "read_seed"]
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,13 @@ def read_seed(path: str | os.PathLike, size: int = 64) -> Seed:
     return Seed(path, VECTOR[suffix], drawing, image, b"<image" in text)
 
 
+def is_preview_page(relative: Path) -> bool:
+    """Whether a file (relative to the seed folder) is one of ``seeds augment``'s Mosaic
+    preview pages, not a seed: ``*_mosaic.*`` or anything inside a ``previews`` folder."""
+    return relative.stem.lower().endswith("_mosaic") or any(
+        part.lower() == "previews" for part in relative.parts[:-1])
+
+
 class SeedFolder(Dataset):
     """Every seed under ``root`` as a dataset of ``(3, size, size)`` floats in [0, 1].
 
@@ -199,7 +207,8 @@ class SeedFolder(Dataset):
             raise ValueError(f"SeedFolder: {self.root} is not a folder or file")
         walk = self.root.rglob("*") if recursive else self.root.glob("*")
         return sorted(p for p in walk if p.is_file() and not any(
-            part.startswith(".") for part in p.relative_to(self.root).parts))
+            part.startswith(".") for part in p.relative_to(self.root).parts)
+            and not is_preview_page(p.relative_to(self.root)))
 
     def _set(self, seeds: Sequence[Seed]) -> None:
         self.paths = [s.path for s in seeds]
