@@ -141,14 +141,19 @@ def make_command(family: str, out: Path, count: int, size: int, grid: int | None
 @click.option("--pdf", is_flag=True, help="Also write vector PDFs.")
 @click.option("--size", type=click.IntRange(min=8), default=128, show_default=True,
               help="Pixel size of PNGs and contact sheet tiles.")
+@click.option("--tiling", type=click.Choice(["auto", "yes", "no"]), default="auto",
+              show_default=True,
+              help="Vary seeds as seamless tilings (variations tile too): measured per seed "
+                   "(auto), or say so when a tile's own edges fool the measure.")
 def augment_command(source: Path, out: Path, per_seed: int, palette, seed: int, preview: bool,
-                    png: bool, pdf: bool, size: int) -> None:
+                    png: bool, pdf: bool, size: int, tiling: str) -> None:
     """Mosaic-style vector variations of every SVG/PDF seed in SOURCE, written to OUT."""
     import torch
     from tqdm.auto import tqdm
 
     from vecdream.export import save_png
     from vecdream.seeds.folder import SeedFolder, rasterize_svg
+    from vecdream.seeds.seamless import is_seamless
     from vecdream.seeds.sheet import save_contact_sheet
     from vecdream.seeds.variations import mosaic_preview, random_variation
 
@@ -159,20 +164,22 @@ def augment_command(source: Path, out: Path, per_seed: int, palette, seed: int, 
                                  param_hint="'SOURCE'")
     generator = torch.Generator()
     generator.manual_seed(seed)
-    images, labels = [], []
+    images, labels, tiled = [], [], 0
     stems = Counter(folder.paths[i].stem for i in vectors)
     for i in tqdm(vectors, desc="seeds augment", unit="seed"):
         path = folder.paths[i]  # a.svg and a.pdf both seed: a_svg_v000, a_pdf_v000
         drawing = folder.drawings[i]
         name = path.stem if stems[path.stem] == 1 else f"{path.stem}_{path.suffix[1:].lower()}"
+        tiles = is_seamless(drawing) if tiling == "auto" else tiling == "yes"
+        tiled += tiles
         for k in range(per_seed):
-            v = random_variation(drawing, generator, palette=palette)
+            v = random_variation(drawing, generator, palette=palette, seamless=tiles)
             stem = out / f"{name}_v{k:03d}"
             _write(v, stem, png, pdf, size)
             images.append(rasterize_svg(v.to_svg(), size, v.size))
             labels.append(stem.name)
         if preview:
-            page = mosaic_preview(drawing, palette=palette, seed=seed + i)
+            page = mosaic_preview(drawing, palette=palette, seed=seed + i, seamless=tiles)
             page.save_svg(out / PREVIEWS / f"{name}_mosaic.svg", metadata=PREVIEW_SHEET)
             save_png(page, out / PREVIEWS / f"{name}_mosaic.png", 4 * size,
                      metadata=PREVIEW_SHEET)
@@ -180,8 +187,8 @@ def augment_command(source: Path, out: Path, per_seed: int, palette, seed: int, 
         save_contact_sheet(out / "contact_sheet.png", images, labels)
     raster = len(folder) - len(vectors)
     click.echo(f"{folder.summary}; wrote {len(images)} variations of {len(vectors)} vector "
-               f"seeds to {out}" + (f" ({raster} raster seeds have no vector variations)"
-                                    if raster else ""))
+               f"seeds to {out} ({tiled} varied as seamless tilings)"
+               + (f" ({raster} raster seeds have no vector variations)" if raster else ""))
 
 
 @seeds_group.command("stats")

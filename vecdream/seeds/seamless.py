@@ -87,8 +87,10 @@ def seam_score(drawing: Drawing, px: int = 256) -> SeamScore:
     strongest straight edge of the picture, a pattern edge lying on the wrap (tile
     borders of a Truchet seed) is as strong as its twins inside.
     """
+    w, h = drawing.size
+    width = min(4096, max(px, round(64 * w / h)))  # a thin cell still gets 64 px across
     with torch.no_grad():
-        image = render(drawing.detach().to("cpu", torch.float32), px)
+        image = render(drawing.detach().to("cpu", torch.float32), width)
     x, y = _jumps(image, 2), _jumps(image, 1)
     worse = max(x, y, key=lambda sj: sj[0] - SEAM_MARGIN * sj[1])
     return SeamScore(*worse)

@@ -132,7 +132,8 @@ def _window_variation(d: Drawing, g: torch.Generator | None, max_angle: float,
 
 
 def mosaic_preview(d: Drawing, rows: int = 3, cols: int = 4, *, palette: object = None,
-                   gap: float | None = None, seed: int = 0) -> Drawing:
+                   gap: float | None = None, seed: int = 0, seamless: bool | None = None
+                   ) -> Drawing:
     """A page of ``rows × cols`` :func:`random_variation` prints of one seed.
 
     Shows a designer what Mosaic will make of the seed: each cell is one print. Cells
@@ -144,7 +145,9 @@ def mosaic_preview(d: Drawing, rows: int = 3, cols: int = 4, *, palette: object 
     g.manual_seed(seed)
     w, h = d.size
     gap = 0.05 * w if gap is None else gap
-    parts = [(random_variation(d, g, palette=palette), (gap + c * (w + gap), gap + r * (h + gap)))
-             for r in range(rows) for c in range(cols)]
+    if seamless is None:
+        seamless = is_seamless(d)
+    parts = [(random_variation(d, g, palette=palette, seamless=seamless),
+              (gap + c * (w + gap), gap + r * (h + gap))) for r in range(rows) for c in range(cols)]
     size = (gap + cols * (w + gap), gap + rows * (h + gap))
     return concat([(v, off) for v, off in parts if len(v)] or [(d, (gap, gap))], size)
