@@ -146,3 +146,19 @@ def test_semi_transparent_colour_goes_to_the_pen_it_looks_like_over_white():
     rgb = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
     alpha = np.array([1.0, 0.3, 1.0])
     assert nearest_pen(rgb, pens, alpha).tolist() == [0, 1, 2]
+
+
+def test_parts_thinner_than_the_pen_are_drawn_not_lost():
+    band = [(10, 50), (90, 50), (90, 50.3), (10, 50.3)]  # a 0.3 mm line drawn as a fill
+    square_with_neck = [(10, 10), (30, 10), (30, 19.8), (50, 19.8), (50, 10), (70, 10),
+                        (70, 30), (50, 30), (50, 20.1), (30, 20.1), (30, 30), (10, 30)]
+    plot = plot_mm(polygons([band, square_with_neck]))
+    for shape in (band, square_with_neck):
+        area = shapely.Polygon(shape)
+        assert shapely.intersection(inked(plot), area).area / area.area >= 0.9
+    neck = shapely.box(31, 19.8, 49, 20.1)  # 0.3 mm wide: the inset alone would lose it
+    assert shapely.intersection(inked(plot), neck).area / neck.area >= 0.9
+    ink = inked(plot)
+    grown = shapely.buffer(shapely.union_all([shapely.Polygon(band),
+                                              shapely.Polygon(square_with_neck)]), PEN / 2)
+    assert shapely.difference(ink, grown).area / ink.area <= 0.02
