@@ -36,7 +36,8 @@ PUBLIC = {
         "format_duration", "format_stats", "merge_lines", "page_size", "parse_length",
         "parse_pens", "plot_stats", "plot_to_svg", "plot_with_axidraw", "preview_image",
         "preview_png", "read_plotter_svg", "save_plotter_svg", "sort_lines",
-        "to_plotter_svg", "travel_length",
+        "to_plotter_svg", "travel_length", "FILL_MODES", "from_document", "open_board",
+        "plot_on_board", "plot_similarity", "to_document", "to_gcode", "to_hpgl",
     },
     "vecdream.svg": {
         "MAX_PADDED_POINTS", "MAX_SVG_BYTES", "SVGError", "atomic_write_bytes",

@@ -1,11 +1,15 @@
 """The pen-plotter stage: physical pages, pen layers, path order, statistics, preview.
 
-A :class:`~vecdream.drawing.Drawing` is laid out on a page in millimetres, its strokes
-quantized to a pen set, flattened, clipped to the margins, merged and sorted
-(:func:`drawing_to_plot` → :class:`PenPlot`), then written as a layered plotter SVG
-(:func:`to_plotter_svg`, :func:`save_plotter_svg`), measured (:func:`plot_stats`),
-previewed at the real pen width (:func:`preview_png`) and plotted
-(:func:`~vecdream.plot.axidraw.plot_with_axidraw`, needs ``pyaxidraw``).
+A :class:`~vecdream.drawing.Drawing` is laid out on a page in millimetres; its strokes,
+fills and wide strokes become pen lines (fills and wide strokes hatched at the pen
+width, :data:`FILL_MODES`), each on the pen nearest its colour, hidden lines removed,
+then merged and sorted by vpype (:func:`drawing_to_plot` → :class:`PenPlot`). A plot is
+written as a layered plotter SVG (:func:`to_plotter_svg`, :func:`save_plotter_svg`),
+HPGL or G-code (:func:`to_hpgl`, :func:`to_gcode`, a vpype ``Document`` in between:
+:func:`to_document`), measured (:func:`plot_stats`), compared with the render
+(:func:`plot_similarity`), previewed at the real pen width (:func:`preview_png`) and
+plotted on an AxiDraw (:func:`open_board`, :func:`plot_on_board` with ``plotink``, or
+:func:`~vecdream.plot.axidraw.plot_with_axidraw` with ``pyaxidraw``).
 
 Example:
     >>> from vecdream import Drawing
@@ -30,6 +34,9 @@ from vecdream.plot.axidraw import (
     plot_with_axidraw,
 )
 from vecdream.plot.build import drawing_to_plot
+from vecdream.plot.compare import plot_similarity
+from vecdream.plot.ebb import open_board, plot_on_board
+from vecdream.plot.fills import FILL_MODES
 from vecdream.plot.model import Layer, Pen, PenPlot, parse_pens
 from vecdream.plot.order import merge_lines, sort_lines, travel_length
 from vecdream.plot.plotter_svg import (
@@ -48,8 +55,10 @@ from vecdream.plot.stats import (
     plot_stats,
 )
 from vecdream.plot.units import PAGE_SIZES, page_size, parse_length
+from vecdream.plot.vpype_io import from_document, to_document, to_gcode, to_hpgl
 
 __all__ = [
+    "FILL_MODES",
     "PAGE_SIZES",
     "AxiDrawError",
     "AxiDrawUnavailable",
@@ -63,10 +72,14 @@ __all__ = [
     "drawing_to_plot",
     "format_duration",
     "format_stats",
+    "from_document",
     "merge_lines",
+    "open_board",
     "page_size",
     "parse_length",
     "parse_pens",
+    "plot_on_board",
+    "plot_similarity",
     "plot_stats",
     "plot_to_svg",
     "plot_with_axidraw",
@@ -75,6 +88,9 @@ __all__ = [
     "read_plotter_svg",
     "save_plotter_svg",
     "sort_lines",
+    "to_document",
+    "to_gcode",
+    "to_hpgl",
     "to_plotter_svg",
     "travel_length",
 ]
