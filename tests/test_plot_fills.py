@@ -162,3 +162,14 @@ def test_parts_thinner_than_the_pen_are_drawn_not_lost():
     grown = shapely.buffer(shapely.union_all([shapely.Polygon(band),
                                               shapely.Polygon(square_with_neck)]), PEN / 2)
     assert shapely.difference(ink, grown).area / ink.area <= 0.02
+
+
+def test_delta_e2000_reproduces_sharmas_test_pairs():
+    from vecdream.plot.model import delta_e2000
+
+    pairs = [((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+             ((50, 2.5, 0), (73, 25, -18), 27.1492),
+             ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),
+             ((90.8027, -2.0831, 1.4410), (91.1528, -1.6435, 0.0447), 1.4441)]
+    got = delta_e2000(np.array([a for a, _, _ in pairs]), np.array([b for _, b, _ in pairs]))
+    assert got == pytest.approx([e for _, _, e in pairs], abs=1e-4)

@@ -3,7 +3,7 @@
 The steps, in order: choose the page orientation, fit the canvas into the page minus
 margins, turn every path into inks in paint order (:mod:`vecdream.plot.inks`: strokes
 as centre lines, fills and strokes wider than the pen as outlines with hatching, each
-with the pen nearest its colour in CIELAB), remove what later opaque areas hide, clip
+with the pen nearest its colour by CIEDE2000), remove what later opaque areas hide, clip
 to the printable rectangle, then per pen merge touching lines, drop specks shorter than
 the pen width and sort the lines to cut pen-up travel (vpype's ``linemerge`` and
 ``linesort --two-opt``, :mod:`vecdream.plot.order`).
@@ -150,7 +150,7 @@ def drawing_to_plot(
         fit: ``"contain"``: uniform scale, whole canvas inside the margins, centred;
             ``"cover"``: uniform scale filling the margins, centred, overflow clipped.
         pens: pen set (see :func:`~vecdream.plot.model.parse_pens`); each stroke and
-            fill goes to the pen nearest its colour in CIELAB as it shows over white
+            fill goes to the pen nearest its colour (CIEDE2000) as it shows over white
             (alpha blended with the paper). Default black only.
         min_alpha: strokes and fills whose alpha is below this are not drawn.
         tolerance_mm: largest distance between a Bézier and its polyline.

@@ -3,7 +3,7 @@
 A path paints its fill, then its stroke (SVG's order). Each becomes an :class:`Ink`
 (a wide stroke: parallel passes of the pen along it, or its area as the fill mode
 draws areas):
-the pen that draws it (nearest in CIELAB to the colour as it shows over white), its
+the pen that draws it (nearest by CIEDE2000 to the colour as it shows over white), its
 lines in page mm and, when it is opaque and covers an area (a fill, a stroke wider than
 the pen), that area. Hidden-line removal (:func:`occlude`) then cuts from every ink
 what later opaque areas cover, as the render paints over it; a stroke no wider than
