@@ -160,7 +160,7 @@ def drawing_to_plot(
         crop: also clip to the canvas rectangle on the page, so strokes that wander
             outside the viewBox (invisible on screen) are not plotted; False plots
             them up to the margins.
-        fill: how fills and strokes wider than 1.5 pen widths are plotted: ``"hatch"``
+        fill: how fills and strokes wider than 2 pen widths are plotted: ``"hatch"``
             (outline inset by the pen radius plus parallel lines 0.9 pen widths apart,
             so the area reads solid), ``"cross"``, ``"concentric"``, ``"outline"`` or
             ``"none"`` (fills dropped, wide strokes drawn at the pen's width).
