@@ -91,3 +91,16 @@ def test_seed_folders_skip_augments_preview_pages(tmp_path, lines_seed):
     lines_seed.save_svg(tmp_path / "previews" / "a_mosaic.svg")
     lines_seed.save_svg(tmp_path / "b_mosaic.svg")
     assert [p.name for p in SeedFolder(tmp_path, size=32).paths] == ["a.svg"]
+
+
+def test_stroked_rings_cut_at_the_edge_stay_arcs():
+    ring = Drawing.from_svg('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+                            '<circle cx="0" cy="32" r="12" fill="none" stroke="#000" '
+                            'stroke-width="2"/></svg>')
+    from vecdream.seeds.clip import clip_drawing
+
+    cut = clip_drawing(ring, (0, 0, 64, 64))
+    assert not bool(cut.closed.any())  # an open arc, not a closed D shape
+    edge = render(cut, 64)[:, 12:52, 1]  # pixel column just inside the left edge
+    assert float((1 - edge).amax(0).gt(0.5).float().mean()) < 0.25  # no line along it
+    assert is_seamless(make_drawing("circles", size=64, style="stroke", seed=3))

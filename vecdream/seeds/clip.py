@@ -23,7 +23,7 @@ import torch
 
 from vecdream.drawing import Drawing
 
-__all__ = ["clip_contour", "clip_drawing", "drawing_contours"]
+__all__ = ["clip_contour", "clip_drawing", "clip_outline", "drawing_contours"]
 
 _EPS = 1e-9
 
@@ -159,6 +159,25 @@ def from_contours(like: Drawing, contours: list[list[tuple[np.ndarray, bool]]],
                                   dtype=torch.long))
 
 
+def _closing_segment(points: np.ndarray) -> np.ndarray:
+    """A closed contour with its implicit closing line made an explicit straight cubic."""
+    first, last = points[0], points[-1]
+    if np.abs(last - first).max() <= _EPS:
+        return points
+    line = np.stack([last + (first - last) * k / 3 for k in (1, 2, 3)])
+    return np.concatenate([points, line])
+
+
+def clip_outline(points: np.ndarray, closed: bool, window: tuple[float, float, float, float],
+                 filled: bool) -> list[tuple[np.ndarray, bool]]:
+    """:func:`clip_contour`, except that a closed contour of a path with no fill (a stroked
+    ring) is cut into open arcs: joining its exits along the window edge, as a fill
+    needs, would stroke a straight line there (a seam where the ring crosses it)."""
+    if closed and not filled:
+        return clip_contour(_closing_segment(points), False, window)
+    return clip_contour(points, closed, window)
+
+
 def clip_drawing(drawing: Drawing, window: tuple[float, float, float, float]) -> Drawing:
     """The part of ``drawing`` inside ``window = (x, y, w, h)``, on a ``(w, h)`` canvas.
 
@@ -177,14 +196,16 @@ def clip_drawing(drawing: Drawing, window: tuple[float, float, float, float]) ->
     # Cheap first pass on control boxes (a Bézier lies in its control hull): contours
     # wholly inside are kept as they are, wholly outside dropped, the rest clipped.
     shift = np.array([x, y])
+    filled = (drawing.fill[:, 3] > 0).tolist()
     clipped: list[list[tuple[np.ndarray, bool]]] = []
-    for path in drawing_contours(drawing):
+    for path, has_fill in zip(drawing_contours(drawing), filled, strict=True):
         kept = []
         for pts, closed in path:
             lo, hi = pts.min(axis=0), pts.max(axis=0)
             if lo[0] >= x and lo[1] >= y and hi[0] <= x + w and hi[1] <= y + h:
                 kept.append((pts - shift, closed))
             elif hi[0] > x and hi[1] > y and lo[0] < x + w and lo[1] < y + h:
-                kept += [(p - shift, c) for p, c in clip_contour(pts, closed, (x, y, w, h))]
+                kept += [(p - shift, c) for p, c in clip_outline(pts, closed, (x, y, w, h),
+                                                                 has_fill)]
         clipped.append(kept)
     return from_contours(drawing.detach(), clipped, (w, h))

@@ -23,7 +23,7 @@ import torch
 from torch import Tensor
 
 from vecdream.drawing import Drawing
-from vecdream.seeds.clip import clip_contour
+from vecdream.seeds.clip import clip_outline
 
 __all__ = ["Shape", "annular_sector", "arc", "assemble", "circle", "clip_shapes", "line",
            "periodize", "pie", "polygon", "rgba", "smooth_polyline"]
@@ -172,7 +172,7 @@ def clip_shapes(shapes: list[Shape], size: tuple[float, float]) -> list[Shape]:
     out = []
     for shape in shapes:
         parts = [part for c, closed in zip(shape.contours, shape.closed, strict=True)
-                 for part in clip_contour(c, closed, (0.0, 0.0, *size))]
+                 for part in clip_outline(c, closed, (0.0, 0.0, *size), shape.fill is not None)]
         if parts:
             out.append(replace(shape, contours=[p for p, _ in parts],
                                closed=[c for _, c in parts]))
