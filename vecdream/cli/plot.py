@@ -103,8 +103,9 @@ def _write_preview(plot, path: Path, dpi: float, travel: bool, metadata: dict) -
 @click.option("--orientation", type=click.Choice(["auto", "portrait", "landscape"]),
               default="auto", show_default=True, help="Page orientation.")
 @click.option("--fill", type=click.Choice(_FILL_MODES), default="hatch", show_default=True,
-              help="How fills and strokes wider than 2 pens are drawn: hatched at the pen "
-                   "width, cross-hatched, concentric rings, outline only, or dropped.")
+              help="How filled areas are drawn: hatched at the pen width, cross-hatched, "
+                   "concentric rings, outline only, or dropped. Strokes wider than 2 pens "
+                   "become parallel passes (rings or outline in those modes).")
 @click.option("--hatch-angle", default="45", show_default=True, callback=_plot_option("angles"),
               help="Hatching angle in degrees; a comma list gives one per pen layer.")
 @click.option("--occlude/--no-occlude", default=None,
