@@ -1,0 +1,86 @@
+"""Does the exclusivity catalogue refuse what Mosaic does anyway? (issue 25, a baseline)
+
+    python benchmarks/catalogue_mosaic.py [--cache /tmp/hero] [--limit N]
+
+Issues the seamless hero patterns (see ``benchmarks/seamless.py``, fetched from npm when
+run) into a fresh catalogue, then checks (``Catalogue.check``, nothing inserted) copies
+that Mosaic would make of each anyway and a designer would call the same seed:
+recolour, 90° turn, 30° turn (a window of the turned tiling), ×2 (a quarter of the cell
+scaled up), ×0.5 (2 × 2 cells scaled down), 110 % zoom in the frame, a shifted window of
+the tiling, one sub-path nudged by 1.5 % of the side, and two of vecdream's own
+variations (``random_variation``). Prints, per kind, how many copies the catalogue
+refuses (it should refuse all) and how many distinct patterns it admitted (it should
+admit all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import torch
+from seamless import fetch  # benchmarks/seamless.py: the script's folder is on sys.path
+
+from vecdream import Drawing
+from vecdream.seeds.catalogue import Catalogue
+from vecdream.seeds.catalogue_print import fingerprint
+from vecdream.seeds.seamless import is_seamless
+from vecdream.seeds.transforms import crop, rotate, scale, tile
+from vecdream.seeds.variations import random_variation, recolour
+
+
+def copies(d: Drawing, g: torch.Generator) -> dict[str, Drawing]:
+    """What Mosaic makes of ``d`` anyway, by kind (each on the seed's canvas size)."""
+    w, h = d.size
+    plane = tile(d, 3)
+    nudged = d.clone()
+    first = nudged.contour_path == 0
+    nudged.points[first] = nudged.points[first] + 0.015 * max(w, h)
+    out = {
+        "recolour": recolour(d, mode="hue", hue=120.0),
+        "rotate 90": rotate(d, 90),
+        "rotate 30": crop(rotate(plane, 30, expand=False), (w, h, w, h)),
+        "scale 2": scale(crop(d, (0, 0, w / 2, h / 2)), 2.0),
+        "scale 0.5": scale(tile(d, 2), 0.5),
+        "zoom 110%": scale(crop(d, (0.045 * w, 0.045 * h, w / 1.1, h / 1.1)), 1.1),
+        "window shift": crop(plane, (1.37 * w, 1.21 * h, w, h)),
+        "nudge": nudged,
+    }
+    for k in range(2):
+        out[f"own variation {k + 1}"] = random_variation(d, g, seamless=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/hero"))
+    parser.add_argument("--limit", type=int, default=0)
+    args = parser.parse_args()
+    patterns = fetch(args.cache)
+    seeds = {}
+    for name in sorted(patterns)[: args.limit or None]:
+        d = Drawing.from_svg(patterns[name])
+        if is_seamless(d):
+            seeds[name] = d
+    refused, total = Counter(), Counter()
+    g = torch.Generator().manual_seed(0)
+    with tempfile.TemporaryDirectory() as tmp, Catalogue(Path(tmp) / "brand.db") as cat:
+        admitted = sum(cat.issue(d.to_svg(), name=n, campaign="brand").admitted
+                       for n, d in seeds.items())
+        for d in seeds.values():
+            for kind, copy in copies(d, g).items():
+                total[kind] += 1
+                refused[kind] += cat.check(fingerprint(copy.to_svg())[0]) is not None
+    print(f"distinct patterns admitted: {admitted} of {len(seeds)} (should be all)\n")
+    print("| copy | refused | of |")
+    print("|---|---|---|")
+    for kind in total:
+        print(f"| {kind} | {refused[kind]} | {total[kind]} |")
+    print(f"\nall copies refused: {sum(refused.values())} of {sum(total.values())} "
+          "(should be all)")
+
+
+if __name__ == "__main__":
+    main()
