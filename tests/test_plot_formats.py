@@ -81,6 +81,13 @@ def test_gcode_through_vpype_gcode(filled_svg, tmp_path):
     assert "G21" in text and text.count("G00") >= 1 and "G01" in text
 
 
+def test_the_cli_knows_every_fill_mode():
+    from vecdream.cli.plot import FILL_CHOICES
+    from vecdream.plot.fills import FILL_MODES
+
+    assert FILL_CHOICES == FILL_MODES  # copied so that --help stays light
+
+
 def test_document_round_trip_keeps_pens_and_lines():
     d = Drawing.random(20, size=(100, 100), seed=1, width=0.2, colors=True)
     plot = vp.drawing_to_plot(d, "A4", pens=["black", "red", "blue"])

@@ -24,7 +24,8 @@ _OPTION_OF = {"margin_mm": "--margin", "pen_width_mm": "--pen", "pens": "--pens"
               "page": "--page", "pen": "--pen", "fill": "--fill", "hatch_angle": "--hatch-angle",
               "device": "--plotter"}
 _OUT_SUFFIXES = (".svg", ".pdf", ".hpgl", ".gcode")
-_FILL_MODES = ("hatch", "cross", "concentric", "outline", "none")  # vecdream.plot.fills
+FILL_CHOICES = ("hatch", "cross", "concentric", "outline", "none")
+"""``vecdream.plot.fills.FILL_MODES``, copied so ``--help`` loads no torch (a test pins it)."""
 
 
 def _plot_option(kind: str):
@@ -102,7 +103,7 @@ def _write_preview(plot, path: Path, dpi: float, travel: bool, metadata: dict) -
               help="Comma-separated pen colours (names or hex); one layer per used pen.")
 @click.option("--orientation", type=click.Choice(["auto", "portrait", "landscape"]),
               default="auto", show_default=True, help="Page orientation.")
-@click.option("--fill", type=click.Choice(_FILL_MODES), default="hatch", show_default=True,
+@click.option("--fill", type=click.Choice(FILL_CHOICES), default="hatch", show_default=True,
               help="How filled areas are drawn: hatched at the pen width, cross-hatched, "
                    "concentric rings, outline only, or dropped. Strokes wider than 2 pens "
                    "become parallel passes (rings or outline in those modes).")

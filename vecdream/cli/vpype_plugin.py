@@ -14,9 +14,10 @@ from __future__ import annotations
 import click
 import vpype_cli
 
+from vecdream.cli.plot import FILL_CHOICES
+
 __all__ = ["vddream", "vdread"]
 
-_FILL_MODES = ("hatch", "cross", "concentric", "outline", "none")  # vecdream.plot.fills
 
 
 def _layout_options(command):
@@ -28,7 +29,7 @@ def _layout_options(command):
         click.option("--pen", default="0.5mm", show_default=True, help="Pen width."),
         click.option("--pens", default="black", show_default=True,
                      help="Comma-separated pen colours (names or hex)."),
-        click.option("--fill", type=click.Choice(_FILL_MODES), default="hatch",
+        click.option("--fill", type=click.Choice(FILL_CHOICES), default="hatch",
                      show_default=True, help="How fills and wide strokes are drawn."),
     ]):
         command = option(command)

@@ -88,11 +88,6 @@ def pen_limits(drawing: Drawing, mm_per_unit: float, pen_width_mm: float,
     return out
 
 
-def _finite_contours(drawing: Drawing) -> np.ndarray:
-    """Which contours have only finite points, ``(C,)`` bool."""
-    return np.isfinite(drawing.points.detach().cpu().double().numpy()).all(axis=(1, 2))
-
-
 def _layer_lines(inks: list[Ink], rect: Rect, pen_width: float, merge: bool, sort: bool,
                  two_opt: bool) -> list[np.ndarray]:
     """One pen's lines: clipped, centre lines merged and rid of specks, all sorted."""
@@ -196,9 +191,6 @@ def drawing_to_plot(
                           pen_width_mm)
         if note:
             logger.info(note)
-    finite = _finite_contours(drawing)
-    if not finite.all():
-        logger.warning("skipped %d contour(s) with non-finite points", int((~finite).sum()))
     inks = drawing_inks(drawing, transform, pen_set, pen_width=pen_width_mm,
                         min_alpha=min_alpha, tolerance=tolerance_mm, fill=fill, angles=angles)
     if occlusion if occlusion is not None else any(ink.cover is not None for ink in inks):

@@ -155,7 +155,7 @@ def plot_on_board(plot: PenPlot, board: Any, *, model: MotionModel | None = None
             _write_state(state, digest, layer_index, k)
             say(f"paused before path {k + 1} of layer {layer.label}; run again to resume")
             return BoardRun(drawn, False, layer.number, k, seconds)
-        line = np.asarray(plot.layers[layer_index].lines[k], dtype=np.float64)
+        line = np.asarray(layer.lines[k], dtype=np.float64)
         send_moves(travel_moves(position, line[0], stepper, model))
         pen(up=False)
         send_moves(path_moves(line, stepper, model))

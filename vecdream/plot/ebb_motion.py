@@ -76,9 +76,9 @@ def _distance(t: np.ndarray, v0: float, profile: tuple[float, float, float, floa
     return (v0 * a + accel * a * a / 2) + peak * b + (peak * c - accel * c * c / 2)
 
 
-def _segment_samples(start: np.ndarray, end: np.ndarray, v0: float, v1: float, speed: float,
-                     accel: float) -> tuple[np.ndarray, np.ndarray]:
-    """Points ``(n, 2)`` along one straight move and the seconds to each from the last."""
+def _segment_moves(start: np.ndarray, end: np.ndarray, v0: float, v1: float, speed: float,
+                   accel: float, stepper: Stepper) -> Iterator[Move]:
+    """The slices of one straight move from ``start`` to ``end`` (mm)."""
     length = float(np.linalg.norm(end - start))
     profile = _profile(length, v0, v1, speed, accel)
     total = profile[0] + profile[1] + profile[2]
@@ -86,7 +86,8 @@ def _segment_samples(start: np.ndarray, end: np.ndarray, v0: float, v1: float, s
     t = np.linspace(0.0, total, n + 1)[1:]
     s = np.clip(_distance(t, v0, profile, accel), 0.0, length)
     s[-1] = length
-    return start + (end - start) * (s / length)[:, None], np.full(n, total / n)
+    for point in start + (end - start) * (s / length)[:, None]:
+        yield stepper.to(point, total / n)
 
 
 class Stepper:
@@ -119,10 +120,8 @@ def path_moves(line: np.ndarray, stepper: Stepper, model: MotionModel) -> Iterat
     v = vertex_speeds(seg, lengths, joined, model.down_speed, model.down_accel,
                        model.cornering_mm)
     for k in range(len(seg)):
-        points, seconds = _segment_samples(line[k], line[k + 1], v[k], v[k + 1],
-                                           model.down_speed, model.down_accel)
-        for point, dt in zip(points, seconds, strict=True):
-            yield stepper.to(point, dt)
+        yield from _segment_moves(line[k], line[k + 1], v[k], v[k + 1], model.down_speed,
+                                  model.down_accel, stepper)
 
 
 def travel_moves(start: np.ndarray, end: np.ndarray, stepper: Stepper, model: MotionModel
@@ -130,8 +129,6 @@ def travel_moves(start: np.ndarray, end: np.ndarray, stepper: Stepper, model: Mo
     """The pen-up slices from ``start`` to ``end`` (mm), from rest to rest."""
     if np.linalg.norm(np.asarray(end) - np.asarray(start)) == 0:
         return
-    points, seconds = _segment_samples(np.asarray(start, dtype=np.float64),
-                                       np.asarray(end, dtype=np.float64), 0.0, 0.0,
-                                       model.up_speed, model.up_accel)
-    for point, dt in zip(points, seconds, strict=True):
-        yield stepper.to(point, dt)
+    yield from _segment_moves(np.asarray(start, dtype=np.float64),
+                              np.asarray(end, dtype=np.float64), 0.0, 0.0, model.up_speed,
+                              model.up_accel, stepper)

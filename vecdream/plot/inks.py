@@ -12,6 +12,7 @@ the pen covers nothing, so pen-art dreams (all thin strokes) keep every line.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ from vecdream.drawing import Drawing
 from vecdream.plot.fills import area_lines, fill_region, stroke_passes, stroke_region
 from vecdream.plot.geometry import flatten_contours
 from vecdream.plot.model import Pen, nearest_pen, srgb_to_lab
+
+logger = logging.getLogger("vecdream.plot")
 
 __all__ = ["OPAQUE", "PAPER_DELTA_E", "WIDE", "Ink", "draw_areas", "drawing_inks", "occlude"]
 
@@ -91,6 +94,8 @@ def drawing_inks(drawing: Drawing, transform: tuple[float, float, float], pens: 
     s, ox, oy = transform
     points = _numpy(drawing.points) * s + np.array([ox, oy])
     finite = np.isfinite(points).all(axis=(1, 2))
+    if not finite.all():
+        logger.warning("skipped %d contour(s) with non-finite points", int((~finite).sum()))
     owner = drawing.contour_path.cpu().numpy()
     closed = drawing.closed.cpu().numpy()
     lines = flatten_contours(np.where(finite[:, None, None], points, 0.0),

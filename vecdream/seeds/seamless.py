@@ -28,7 +28,7 @@ import torch
 
 from vecdream.drawing import Drawing
 from vecdream.render import render
-from vecdream.seeds.transforms import crop, flip, rotate, tile
+from vecdream.seeds.transforms import crop, flip, rotate, tile, with_points
 
 __all__ = ["DEFAULT_ANGLES", "EXACT_ANGLES", "SeamScore", "is_seamless", "lattice_variation",
            "seam_score"]
@@ -101,13 +101,6 @@ def is_seamless(drawing: Drawing, px: int = 256) -> bool:
     return seam_score(drawing, px).seamless
 
 
-def _shifted(d: Drawing, shift: tuple[float, float], size: tuple[float, float]) -> Drawing:
-    out = d.clone()
-    out.points = d.points - d.points.new_tensor(shift)
-    out.size = (float(size[0]), float(size[1]))
-    return out
-
-
 def lattice_variation(d: Drawing, generator: torch.Generator | None = None, *,
                       angle: float | None = None, mirror: bool | None = None) -> Drawing:
     """One variation of a seamless seed that tiles exactly, on the seed's canvas size.
@@ -152,7 +145,7 @@ def lattice_variation(d: Drawing, generator: torch.Generator | None = None, *,
     bleed = BLEED * max(cell)
     x0, y0 = cx - cell[0] / 2 + ox - bleed, cy - cell[1] / 2 + oy - bleed
     cut = crop(plane, (x0, y0, cell[0] + 2 * bleed, cell[1] + 2 * bleed))
-    cut = _shifted(cut, (bleed, bleed), cell)
+    cut = with_points(cut, cut.points - bleed, cell)  # the bleed hangs past the canvas
     out = cut.scaled(w / cell[0])
     out.size = (w, h)
     return out

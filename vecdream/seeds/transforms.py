@@ -22,10 +22,11 @@ from vecdream.drawing import Drawing
 from vecdream.dream.tiles import tile_drawing
 from vecdream.seeds.clip import clip_drawing
 
-__all__ = ["concat", "crop", "flip", "rotate", "scale", "tile", "transpose"]
+__all__ = ["concat", "crop", "flip", "rotate", "scale", "tile", "transpose", "with_points"]
 
 
-def _with_points(d: Drawing, points: Tensor, size: tuple[float, float]) -> Drawing:
+def with_points(d: Drawing, points: Tensor, size: tuple[float, float]) -> Drawing:
+    """``d`` with new control points ``(C, 3S+1, 2)`` on a canvas of ``size`` (paint kept)."""
     out = d.clone()
     out.points, out.size = points, (float(size[0]), float(size[1]))
     return out
@@ -46,13 +47,13 @@ def rotate(d: Drawing, angle: float, *, expand: bool = True) -> Drawing:
         if k == 0:
             return d.clone()
         pts = [None, (h - y, x), (w - x, h - y), (y, w - x)][k]
-        return _with_points(d, torch.stack(pts, -1), (h, w) if k % 2 else (w, h))
+        return with_points(d, torch.stack(pts, -1), (h, w) if k % 2 else (w, h))
     a = math.radians(angle)
     cos, sin = math.cos(a), math.sin(a)
     new = (abs(w * cos) + abs(h * sin), abs(w * sin) + abs(h * cos)) if expand else (w, h)
     dx, dy = x - w / 2, y - h / 2
     pts = torch.stack([cos * dx - sin * dy + new[0] / 2, sin * dx + cos * dy + new[1] / 2], -1)
-    return _with_points(d, pts, new)
+    return with_points(d, pts, new)
 
 
 def flip(d: Drawing, axis: str = "horizontal") -> Drawing:
@@ -62,12 +63,12 @@ def flip(d: Drawing, axis: str = "horizontal") -> Drawing:
     i = 0 if axis == "horizontal" else 1
     pts = d.points.clone()
     pts[..., i] = d.size[i] - d.points[..., i]
-    return _with_points(d, pts, d.size)
+    return with_points(d, pts, d.size)
 
 
 def transpose(d: Drawing) -> Drawing:
     """Swap x and y (mirror on the main diagonal); the canvas becomes ``(H, W)``."""
-    return _with_points(d, d.points.flip(-1), (d.size[1], d.size[0]))
+    return with_points(d, d.points.flip(-1), (d.size[1], d.size[0]))
 
 
 def scale(d: Drawing, factor: float | Sequence[float]) -> Drawing:
