@@ -167,3 +167,15 @@ def test_cli_plots_on_the_board(board, tmp_path):
     assert result.exit_code == 0, result.output
     assert "the plot is finished" in result.output and len(board.paths) > 0
     assert "SC,4,22438" in board.commands and not (tmp_path / "d.plot.axidraw.json").exists()
+
+
+def test_cli_names_a_port_that_does_not_answer(tmp_path):
+    from click.testing import CliRunner
+
+    from vecdream.cli import main
+
+    Drawing.random(3, size=(100, 100), seed=2, width=0.2).save_svg(tmp_path / "d.svg")
+    result = CliRunner().invoke(main, ["plot", str(tmp_path / "d.svg"), "--axidraw",
+                                       "--port", str(tmp_path / "ttyNONE")])
+    assert result.exit_code == 2 and "'--port'" in result.output
+    assert "Traceback" not in result.output

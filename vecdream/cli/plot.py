@@ -22,7 +22,7 @@ __all__ = ["plot_command"]
 # Library messages start with the argument name; the CLI names its option instead.
 _OPTION_OF = {"margin_mm": "--margin", "pen_width_mm": "--pen", "pens": "--pens",
               "page": "--page", "pen": "--pen", "fill": "--fill", "hatch_angle": "--hatch-angle",
-              "device": "--plotter"}
+              "device": "--plotter", "port": "--port"}
 _OUT_SUFFIXES = (".svg", ".pdf", ".hpgl", ".gcode")
 FILL_CHOICES = ("hatch", "cross", "concentric", "outline", "none")
 """``vecdream.plot.fills.FILL_MODES``, copied so ``--help`` loads no torch (a test pins it)."""
@@ -225,6 +225,10 @@ def _plot_now(plot, out: Path, tmp: Path, layer: int | None, model: int | None,
 
     try:
         board = open_board(board_options["port"])
+    except vp.AxiDrawError as exc:
+        if board_options["port"] is None:  # nothing plugged in: not a bad value
+            raise
+        raise _bad_value(ValueError(str(exc))) from None  # the named port does not answer
     except vp.AxiDrawUnavailable:  # no plotink: pyaxidraw, when it is installed
         svg_path = tmp / "axidraw.svg"
         svg_path.write_text(vp.plot_to_svg(plot), encoding="utf-8")
