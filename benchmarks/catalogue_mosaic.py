@@ -1,6 +1,6 @@
-"""Does the exclusivity catalogue refuse what Mosaic does anyway? (issue 25, a baseline)
+"""Does the exclusivity catalogue refuse what Mosaic does anyway? (issue 25)
 
-    python benchmarks/catalogue_mosaic.py [--cache /tmp/hero] [--limit N]
+    python benchmarks/catalogue_mosaic.py [--cache /tmp/hero] [--limit N] [--every K]
 
 Issues the seamless hero patterns (see ``benchmarks/seamless.py``, fetched from npm when
 run) into a fresh catalogue, then checks (``Catalogue.check``, nothing inserted) copies
@@ -11,6 +11,10 @@ the tiling, one sub-path nudged by 1.5 % of the side, and two of vecdream's own
 variations (``random_variation``). Prints, per kind, how many copies the catalogue
 refuses (it should refuse all) and how many distinct patterns it admitted (it should
 admit all).
+
+Then the ROC of the Mosaic registration score (:func:`vecdream.seeds.mosaic_match.
+register`) alone: each copy against its own source (same) and against one other
+pattern drawn at random (different), and the rates at the catalogue's threshold.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import torch
 from seamless import fetch  # benchmarks/seamless.py: the script's folder is on sys.path
 
 from vecdream import Drawing
-from vecdream.seeds.catalogue import Catalogue
-from vecdream.seeds.catalogue_print import fingerprint
+from vecdream.seeds.catalogue import MOSAIC_THRESHOLD, Catalogue
+from vecdream.seeds.catalogue_print import fingerprint, mosaic_views
+from vecdream.seeds.mosaic_match import register
 from vecdream.seeds.seamless import is_seamless
 from vecdream.seeds.transforms import crop, rotate, scale, tile
 from vecdream.seeds.variations import random_variation, recolour
@@ -57,22 +63,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=Path("/tmp/hero"))
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--every", type=int, default=1, help="every K-th pattern only")
     args = parser.parse_args()
     patterns = fetch(args.cache)
     seeds = {}
-    for name in sorted(patterns)[: args.limit or None]:
+    for name in sorted(patterns)[: args.limit or None: args.every]:
         d = Drawing.from_svg(patterns[name])
         if is_seamless(d):
             seeds[name] = d
     refused, total = Counter(), Counter()
     g = torch.Generator().manual_seed(0)
+    rng = np.random.default_rng(0)
+    planes = {n: mosaic_views(d)[0] for n, d in seeds.items()}
+    same, different = [], []
     with tempfile.TemporaryDirectory() as tmp, Catalogue(Path(tmp) / "brand.db") as cat:
         admitted = sum(cat.issue(d.to_svg(), name=n, campaign="brand").admitted
                        for n, d in seeds.items())
-        for d in seeds.values():
+        for name, d in seeds.items():
             for kind, copy in copies(d, g).items():
+                fp = fingerprint(copy.to_svg())[0]
                 total[kind] += 1
-                refused[kind] += cat.check(fingerprint(copy.to_svg())[0]) is not None
+                refused[kind] += cat.check(fp) is not None
+                other = rng.choice([n for n in seeds if n != name])
+                same.append(register(fp.window, planes[name]).score)
+                different.append(register(fp.window, planes[other]).score)
     print(f"distinct patterns admitted: {admitted} of {len(seeds)} (should be all)\n")
     print("| copy | refused | of |")
     print("|---|---|---|")
@@ -80,6 +94,16 @@ def main() -> None:
         print(f"| {kind} | {refused[kind]} | {total[kind]} |")
     print(f"\nall copies refused: {sum(refused.values())} of {sum(total.values())} "
           "(should be all)")
+    same, different = np.array(same), np.array(different)
+    print("\n| NCC threshold | copies at or above (same) | other patterns at or above |")
+    print("|---|---|---|")
+    for t in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9):
+        mark = " (catalogue)" if abs(t - MOSAIC_THRESHOLD) < 1e-9 else ""
+        print(f"| {t:.2f}{mark} | {(same >= t).mean():.3f} | {(different >= t).mean():.3f} |")
+    order = np.argsort(-np.r_[same, different])
+    labels = np.r_[np.ones(len(same)), np.zeros(len(different))][order]
+    tpr, fpr = np.cumsum(labels) / len(same), np.cumsum(1 - labels) / len(different)
+    print(f"\nROC AUC {np.trapezoid(tpr, fpr):.3f} over {len(same)} copies")
 
 
 if __name__ == "__main__":

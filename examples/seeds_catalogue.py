@@ -1,8 +1,9 @@
 """Keep a brand's seeds exclusive: issue them into a catalogue, refuse near-duplicates.
 
 Family seeds go into a catalogue under campaign ``spring``; then a second batch mixing
-new seeds with rotated, mirrored and recoloured copies of the first is issued under
-``summer``: the copies are refused and the colliding seed is named. Then the nearest
+new seeds with rotated, mirrored and recoloured copies of the first, and a window of
+one seed's tiling turned 30° and zoomed (what Mosaic prints anyway), is issued under
+``summer``: the copies are refused, the colliding seed and the transform are named. Then the nearest
 catalogued seeds of a query and an export of the ``spring`` campaign::
 
     python examples/seeds_catalogue.py --n 12 --out out/catalogue
@@ -25,7 +26,15 @@ import torch
 from vecdream.seeds.catalogue import Catalogue
 from vecdream.seeds.catalogue_export import export_campaign
 from vecdream.seeds.families import make_drawings
+from vecdream.seeds.transforms import crop, scale, tile
 from vecdream.seeds.variations import flip, recolour, rotate
+
+
+def mosaic_window(d, angle: float = 30.0, zoom: float = 1.25):
+    """A canvas-sized window of ``d``'s tiling, turned ``angle``° and zoomed."""
+    w, h = d.size
+    turned = crop(rotate(tile(d, 3), angle, expand=False), (w, h, w / zoom, h / zoom))
+    return scale(turned, zoom)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,7 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     db = args.out / "brand.db"
     db.unlink(missing_ok=True)
     spring = make_drawings(args.family, args.n, seed=1)
-    copies = [rotate(spring[0], 90), flip(spring[1]), recolour(spring[2], mode="hue", hue=90)]
+    copies = [rotate(spring[0], 90), flip(spring[1]), recolour(spring[2], mode="hue", hue=90),
+              mosaic_window(spring[3])]
     summer = make_drawings(args.family, args.n - len(copies), seed=2) + copies
     with Catalogue(db) as cat:
         for i, d in enumerate(spring):
@@ -49,8 +59,11 @@ def main(argv: list[str] | None = None) -> None:
             r = cat.issue(d.to_svg(), name=f"summer_{i:02d}", campaign="summer")
             if not r.admitted:
                 s = r.collision.seed
+                fit = r.collision.transform  # set when found by registration
+                how = "" if fit is None else (f", a window of its plane turned {fit.angle:.0f}°"
+                                              f" scaled x{1 / fit.scale:.2f}, NCC {fit.score:.2f}")
                 print(f"summer_{i:02d} refused: {r.collision.distance} bits from {s.name} "
-                      f"({s.campaign})")
+                      f"({s.campaign}{how})")
         print(f"{len(cat)} seeds catalogued ({len(cat.rows('summer'))} for summer), "
               f"threshold {cat.threshold} bits of 256")
         for m in cat.similar(flip(rotate(spring[3], 180)).to_svg(), k=3):

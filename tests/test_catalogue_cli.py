@@ -89,9 +89,10 @@ def test_catalogue_example_script(tmp_path):
     from pathlib import Path
 
     script = Path(__file__).resolve().parents[1] / "examples" / "seeds_catalogue.py"
-    proc = subprocess.run([sys.executable, str(script), "--n", "4", "--out", str(tmp_path)],
-                          capture_output=True, text=True, timeout=120,
+    proc = subprocess.run([sys.executable, str(script), "--n", "6", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300,
                           env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.count("refused") == 3 and "5 seeds catalogued (1 for summer)" in proc.stdout
+    assert proc.stdout.count("refused") == 4 and "8 seeds catalogued (2 for summer)" in proc.stdout
+    assert "a window of its plane turned" in proc.stdout  # the Mosaic copy, registered
     assert (tmp_path / "spring" / "manifest.csv").is_file()

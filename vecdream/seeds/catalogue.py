@@ -1,9 +1,15 @@
 """The exclusivity catalogue: every issued seed, checkable for near-duplicates.
 
 One SQLite file in WAL mode (readers never block the writer). A seed is *admitted*
-only when no catalogued seed, of any campaign, has the same canonical SVG (sha256) or
-a structure hash within ``threshold`` bits under any of the 8 rotations/flips
-(:mod:`vecdream.seeds.phash`; lookup by multi-index hashing, :mod:`.hash_index`).
+only when no catalogued seed, of any campaign, has the same canonical SVG (sha256), a
+structure hash within ``threshold`` bits under any of the 8 rotations/flips
+(:mod:`vecdream.seeds.phash`; lookup by multi-index hashing, :mod:`.hash_index`), or
+is the same seed *modulo Mosaic*: the query's structure lies on a catalogued seed's
+plane (its tiling when seamless) under some rotation, scale, mirror and shift with an
+NCC of at least :data:`MOSAIC_THRESHOLD` (:mod:`.mosaic_match`). That search runs on
+the :data:`SHORTLIST` catalogued seeds nearest the query by a shift/rotation-blind key
+(:func:`~.mosaic_view.mosaic_key`, kept in memory), those at cosine
+:data:`MOSAIC_GATE` or more.
 The check and the insert run in one ``BEGIN IMMEDIATE`` transaction, so concurrent
 issuers (threads or processes) are serialized on that short step: nothing is lost and
 no near-duplicate pair gets in. A killed process leaves its transaction uncommitted:
@@ -49,10 +55,22 @@ from vecdream.seeds.catalogue_schema import (
     open_file,
     transaction,
 )
+from vecdream.seeds.mosaic_match import Registration, register
+from vecdream.seeds.mosaic_view import KEY_SIZE, MosaicView
+from vecdream.seeds.phash import hamming
 
 # The file-format names live in catalogue_schema; they stay importable from here.
-__all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "SCHEMA_VERSION", "Catalogue",
-           "CatalogueError", "IssueResult", "Match", "SeedRow"]
+__all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "MOSAIC_GATE",
+           "MOSAIC_THRESHOLD", "SCHEMA_VERSION", "SHORTLIST", "Catalogue", "CatalogueError",
+           "IssueResult", "Match", "SeedRow"]
+
+MOSAIC_THRESHOLD = 0.7
+"""NCC at which a registered query is the same seed as a catalogued one (BENCHMARKS.md,
+"Exclusivity modulo Mosaic": transformed copies against distinct patterns)."""
+MOSAIC_GATE = 0.7
+"""Shortlist key cosine below which a catalogued seed is not registered at all."""
+SHORTLIST = 6
+"""Catalogued seeds registered per check, nearest key first."""
 
 
 @dataclass(frozen=True)
@@ -70,12 +88,14 @@ class SeedRow:
 @dataclass(frozen=True)
 class Match:
     """A catalogued seed near a query: bit ``distance`` (0-256, min over the 8
-    orientations) and the embedding's relative L2 distance."""
+    orientations), the embedding's relative L2 distance, and for a match modulo Mosaic
+    the ``transform`` that lays the query on the seed's plane."""
 
     seed: SeedRow
     distance: int
     embedding_distance: float | None = None
     exact: bool = False
+    transform: Registration | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +143,8 @@ class Catalogue:
         except CatalogueError:
             self._conn.close()
             raise
+        self._key_ids = np.zeros(0, np.int64)  # the shortlist keys, read incrementally
+        self._keys = np.zeros((0, KEY_SIZE), np.float32)
         stored = int(self._meta("threshold", str(DEFAULT_THRESHOLD)))
         self.threshold = stored if threshold is None else threshold
         if not 0 <= self.threshold < hash_index.CHUNKS:
@@ -192,7 +214,45 @@ class Catalogue:
         if row is not None:
             return self._match(hash_index.Hit(row[0], 0), None, exact=True)
         hits = hash_index.near(self._conn, fp.hashes, self.threshold)
-        return self._match(hits[0], fp.embedding) if hits else None
+        if hits:
+            return self._match(hits[0], fp.embedding)
+        return self._mosaic_match(fp)
+
+    def _shortlist_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every stored seed's id and key; rows issued since the last call are read."""
+        last = int(self._key_ids[-1]) if len(self._key_ids) else 0
+        rows = self._conn.execute("SELECT id, mosaic_key FROM seeds WHERE id > ? AND "
+                                  "mosaic_key IS NOT NULL ORDER BY id", (last,)).fetchall()
+        if rows:
+            ids = np.array([r[0] for r in rows], np.int64)
+            keys = np.stack([np.frombuffer(r[1], np.float32) for r in rows])
+            self._key_ids = np.concatenate([self._key_ids, ids])
+            self._keys = np.concatenate([self._keys, keys])
+        return self._key_ids, self._keys
+
+    def _mosaic_match(self, fp: SeedPrint) -> Match | None:
+        """The first shortlisted seed the query registers onto (None: none does)."""
+        if fp.window is None or fp.query_key is None:
+            return None
+        ids, keys = self._shortlist_keys()
+        if not len(ids):
+            return None
+        cosine = keys @ fp.query_key
+        top = np.argpartition(-cosine, SHORTLIST)[:SHORTLIST] if len(ids) > SHORTLIST \
+            else np.arange(len(ids))
+        for i in top[np.argsort(-cosine[top], kind="stable")]:
+            if cosine[i] < MOSAIC_GATE:
+                break
+            row = self._conn.execute("SELECT mosaic, phash FROM seeds WHERE id = ?",
+                                     (int(ids[i]),)).fetchone()
+            if row is None or row[0] is None:
+                continue  # removed since it was read
+            fit = register(fp.window, MosaicView.from_bytes(row[0]))
+            if fit.score >= MOSAIC_THRESHOLD:
+                bits = int(hamming(fp.hashes, np.frombuffer(row[1], np.uint8)).min())
+                match = self._match(hash_index.Hit(int(ids[i]), bits), fp.embedding)
+                return Match(match.seed, bits, match.embedding_distance, False, fit)
+        return None
 
     def similar(self, svg: str | bytes, k: int = 5) -> list[Match]:
         """The ``k`` catalogued seeds nearest to an SVG (hash distance, then id)."""
@@ -226,9 +286,12 @@ class Catalogue:
                     return IssueResult(False, collision=hit)
                 cur = c.execute(
                     "INSERT INTO seeds (name, campaign, svg, sha256, phash, embedding, "
-                    "provenance, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "provenance, issued_at, mosaic, mosaic_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (name, campaign, text, fp.sha256, fp.hashes[0].tobytes(),
-                     fp.embedding.tobytes(), record, time.time()))
+                     fp.embedding.tobytes(), record, time.time(),
+                     None if fp.plane is None else fp.plane.to_bytes(),
+                     None if fp.key is None else fp.key.tobytes()))
                 hash_index.add_hashes(c, cur.lastrowid, fp.hashes[0])
         except sqlite3.DatabaseError as exc:
             raise CatalogueError(f"{self.path}: {exc}") from None

@@ -1,4 +1,5 @@
-"""A seed's fingerprint for the catalogue: content hash, dihedral hashes, embedding.
+"""A seed's fingerprint for the catalogue: content hash, dihedral hashes, embedding,
+and the Mosaic views (:mod:`.mosaic_view`) with their shortlist key.
 
 Kept apart from the database code: fingerprinting renders (tens of ms) and runs before
 the catalogue's write lock is taken, so concurrent issuers only serialize the short
@@ -8,16 +9,16 @@ check-and-insert.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from vecdream.drawing import Drawing
+from vecdream.seeds.mosaic_view import QUERY_SIDE, MosaicView, crisp_svg, mosaic_key, mosaic_view
 from vecdream.seeds.phash import HASH_SIZE, dihedral_hashes
 
-__all__ = ["SeedPrint", "canonical_svg", "fingerprint"]
+__all__ = ["SeedPrint", "canonical_svg", "fingerprint", "mosaic_views"]
 
 _FEATURES: list = []  # the RandomFeatures net, built once per process
 EMBED_SIZE = 64  # the embedding's input side (box-downsampled from the structure render)
@@ -32,11 +33,20 @@ class SeedPrint:
         hashes: ``(8, 32)`` uint8, dihedral structure hashes (orientation 0 first).
         embedding: ``(1008,)`` float16, :class:`~vecdream.seeds.evaluate.RandomFeatures`
             averaged over the 8 orientations (so it is rotation/flip invariant too).
+        plane: the plane the seed prints (its tiling when seamless), as stored.
+        window: the same at :data:`~.mosaic_view.QUERY_SIDE`, as a query.
+        key: ``(KEY_SIZE,)`` float32, :func:`~.mosaic_view.mosaic_key` of the plane
+            (stored).
+        query_key: the same of the window (what a check shortlists by).
     """
 
     sha256: str
     hashes: np.ndarray
     embedding: np.ndarray
+    plane: MosaicView | None = None
+    window: MosaicView | None = None
+    key: np.ndarray | None = None
+    query_key: np.ndarray | None = None
 
 
 def canonical_svg(drawing: Drawing) -> str:
@@ -52,12 +62,6 @@ def _embedding(image: torch.Tensor) -> np.ndarray:
     small = torch.nn.functional.avg_pool2d(image[None].float(), HASH_SIZE // EMBED_SIZE)
     views = dihedral(small / 255)[:, 0]  # (8, 3, S, S)
     return _FEATURES[0](views).mean(0).numpy().astype(np.float16)
-
-
-def crisp_svg(svg: str) -> str:
-    """``svg`` rendered without anti-aliasing: ``shape-rendering="crispEdges"`` on its root
-    (inherited by every shape), the structure hash's render (:mod:`~vecdream.seeds.phash`)."""
-    return re.sub(r"<svg\b", '<svg shape-rendering="crispEdges"', svg, count=1)
 
 
 def fingerprint(svg: str | bytes) -> tuple[SeedPrint, Drawing]:
@@ -80,4 +84,14 @@ def fingerprint(svg: str | bytes) -> tuple[SeedPrint, Drawing]:
         image = rasterize_svg(crisp_svg(canon), HASH_SIZE, drawing.size)  # (3, S, S) uint8
         embedding = _embedding(image)
     sha = hashlib.sha256(canon.encode("utf-8")).hexdigest()
-    return SeedPrint(sha, dihedral_hashes(image.numpy()), embedding), drawing
+    plane, window = mosaic_views(drawing)
+    return SeedPrint(sha, dihedral_hashes(image.numpy()), embedding, plane, window,
+                     mosaic_key(plane), mosaic_key(window)), drawing
+
+
+def mosaic_views(drawing: Drawing) -> tuple[MosaicView, MosaicView]:
+    """The seed's plane as stored and as a query (periodic when it tiles)."""
+    from vecdream.seeds.seamless import is_seamless
+
+    periodic = is_seamless(drawing)
+    return mosaic_view(drawing, periodic), mosaic_view(drawing, periodic, QUERY_SIDE)

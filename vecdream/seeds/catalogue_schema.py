@@ -21,7 +21,7 @@ __all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "SCHEMA_VERSION"
            "CatalogueError", "open_file", "transaction"]
 
 APPLICATION_ID = 0x56454344  # "VECD"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_THRESHOLD = 15  # bits of 256 (the most the 16-chunk index answers exactly); BENCHMARKS.md
 
 _SCHEMA_V1 = """
@@ -53,9 +53,27 @@ def _rehash_v1_to_v2(c: sqlite3.Connection) -> None:
     c.execute("UPDATE meta SET value = 'edge-simhash-256/v2' WHERE key = 'hash'")
 
 
+def _mosaic_v2_to_v3(c: sqlite3.Connection) -> None:
+    """Schema 3 adds each seed's Mosaic plane and shortlist key (:mod:`.mosaic_view`)."""
+    from vecdream.drawing import Drawing
+    from vecdream.seeds.catalogue_print import mosaic_views
+    from vecdream.seeds.mosaic_view import mosaic_key
+
+    columns = {row[1] for row in c.execute("PRAGMA table_info(seeds)")}
+    for column in ("mosaic", "mosaic_key"):
+        if column not in columns:
+            c.execute(f"ALTER TABLE seeds ADD COLUMN {column} BLOB")
+    for seed_id, svg in c.execute("SELECT id, svg FROM seeds WHERE mosaic IS NULL "
+                                  "OR mosaic_key IS NULL").fetchall():
+        plane, _ = mosaic_views(Drawing.from_svg(svg.encode("utf-8")))
+        c.execute("UPDATE seeds SET mosaic = ?, mosaic_key = ? WHERE id = ?",
+                  (plane.to_bytes(), mosaic_key(plane).tobytes(), seed_id))
+
+
 # MIGRATIONS[v] upgrades a version-v file to v + 1 inside one transaction (a failure
 # rolls it back and leaves the file as it was).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _rehash_v1_to_v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _rehash_v1_to_v2,
+                                                              2: _mosaic_v2_to_v3}
 
 
 class CatalogueError(Exception):

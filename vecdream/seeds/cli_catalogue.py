@@ -81,8 +81,24 @@ def matched_transform(cat, match, fp) -> str:
 
     if match.exact:
         return "identical"
+    if match.transform is not None:
+        return mosaic_transform(match.transform)
     seed_fp, _ = fingerprint(cat.svg(match.seed.id))
     return TRANSFORMS[int(hamming(fp.hashes, seed_fp.hashes[0]).argmin())]
+
+
+def mosaic_transform(fit) -> str:
+    """A :class:`~vecdream.seeds.mosaic_match.Registration` in words: what Mosaic would
+    do to the catalogued seed to print the query (a window of its plane)."""
+    parts = ["a window of its plane"]
+    angle = (fit.angle + 180.0) % 360.0 - 180.0
+    if abs(angle) >= 0.5:
+        parts.append(f"rotated {angle:.1f}°")
+    if abs(fit.scale - 1.0) >= 0.02:
+        parts.append(f"scaled ×{1 / fit.scale:.2f}")
+    if fit.mirror:
+        parts.append("mirrored")
+    return ", ".join(parts) + f" (NCC {fit.score:.2f})"
 
 
 def describe(match, transform: str | None = None) -> str:
@@ -104,7 +120,10 @@ def _match_record(match, transform: str) -> dict:
     s = match.seed
     return {"id": s.id, "name": s.name, "campaign": s.campaign, "distance": match.distance,
             "exact": match.exact, "embedding_distance": match.embedding_distance,
-            "transform": transform}
+            "transform": transform,
+            "mosaic": None if match.transform is None else {
+                "ncc": match.transform.score, "angle": match.transform.angle,
+                "scale": 1 / match.transform.scale, "mirror": match.transform.mirror}}
 
 
 @click.command("issue")

@@ -33,8 +33,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import gaussian_filter, median_filter
 
-__all__ = ["BITS", "EDGE_STEP", "HASH_SIZE", "chunks", "dihedral_hashes", "edge_grid",
-           "hamming"]
+__all__ = ["BITS", "EDGE_STEP", "HASH_SIZE", "boundary_map", "chunks", "dihedral_hashes",
+           "edge_grid", "hamming"]
 
 HASH_SIZE = 256  # structure render side in pixels (crisp edges)
 GRID = 16  # edge-density grid side
@@ -44,6 +44,26 @@ BORDER = 3  # canvas frame ignored, in 64ths of the side
 _BLUR = 1.0  # in 64ths of the side: absorbs what a nudge moves
 _MEDIAN = 3  # pixels: closes one-pixel cracks between abutting shapes
 _PROJECTION = np.random.default_rng(20261129).standard_normal((BITS, GRID * GRID))
+
+
+def boundary_map(image: np.ndarray) -> np.ndarray:
+    """Where a render's colour changes: ``(H, W)`` bool, both sides of each step.
+
+    Args:
+        image: ``(3, H, W)`` or ``(H, W, 3)`` uint8 render made without anti-aliasing.
+    """
+    rgb = np.asarray(image)
+    if rgb.shape[0] == 3 and rgb.shape[-1] != 3:
+        rgb = np.moveaxis(rgb, 0, -1)
+    rgb = median_filter(rgb, size=(_MEDIAN, _MEDIAN, 1), mode="nearest").astype(np.int16)
+    edge = np.zeros(rgb.shape[:2], dtype=bool)
+    dx = np.abs(np.diff(rgb, axis=1)).max(-1) > EDGE_STEP  # (H, W-1)
+    dy = np.abs(np.diff(rgb, axis=0)).max(-1) > EDGE_STEP  # (H-1, W)
+    edge[:, 1:] |= dx
+    edge[:, :-1] |= dx
+    edge[1:] |= dy
+    edge[:-1] |= dy
+    return edge
 
 
 def edge_grid(image: np.ndarray) -> np.ndarray:
@@ -58,17 +78,7 @@ def edge_grid(image: np.ndarray) -> np.ndarray:
         Each boundary is marked on both of its sides, so rotating or mirroring the
         image rotates or mirrors the grid.
     """
-    rgb = np.asarray(image)
-    if rgb.shape[0] == 3 and rgb.shape[-1] != 3:
-        rgb = np.moveaxis(rgb, 0, -1)
-    rgb = median_filter(rgb, size=(_MEDIAN, _MEDIAN, 1), mode="nearest").astype(np.int16)
-    edge = np.zeros(rgb.shape[:2], dtype=bool)
-    dx = np.abs(np.diff(rgb, axis=1)).max(-1) > EDGE_STEP  # (S, S-1)
-    dy = np.abs(np.diff(rgb, axis=0)).max(-1) > EDGE_STEP  # (S-1, S)
-    edge[:, 1:] |= dx
-    edge[:, :-1] |= dx
-    edge[1:] |= dy
-    edge[:-1] |= dy
+    edge = boundary_map(image)
     side = edge.shape[0]
     b = max(1, BORDER * side // 64)
     edge[:b], edge[-b:], edge[:, :b], edge[:, -b:] = False, False, False, False

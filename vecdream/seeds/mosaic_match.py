@@ -1,0 +1,206 @@
+"""Is a query seed a piece of a catalogued seed's plane, up to what Mosaic does anyway?
+
+:func:`register` looks for the rotation (any angle), uniform scale, mirror and shift
+that lay the query's boundary map (:mod:`.mosaic_view`) onto the catalogued seed's
+plane, and scores the fit by normalised cross-correlation (NCC, 1 = identical
+structure, recolouring ignored):
+
+1. Fourier-Mellin: phase correlation of the two log-polar spectra proposes angles (its
+   strongest rows); its strongest peaks propose scales too, but a window smaller than a
+   period has a different spectrum, so scales are also swept (:data:`SCALES`).
+2. Every hypothesis (angle, angle + 180°, mirrored or not, each scale) is scored at half
+   resolution in one batch. The query's pixels are carried into the catalogued plane
+   and *folded* onto one period (periodic planes) or onto a blank-padded canvas, so the
+   NCC for every shift comes out of three FFTs, whatever the window's size.
+3. The best hypotheses are refined at full resolution on a shrinking local grid.
+
+Shapes: maps ``(H, W)``; ``B`` hypotheses as ``(B, 3)`` rows ``(angle rad, scale,
+mirror)``; scale = catalogued-plane pixels per query pixel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from vecdream.seeds.mosaic_view import (
+    ANGLES,
+    RADII,
+    RHO_STEP,
+    MosaicView,
+    log_polar_spectrum,
+    orientations,
+)
+
+__all__ = ["SCALES", "Registration", "register"]
+
+SCALES = tuple(float(s) for s in np.geomspace(0.4, 2.6, 33))
+"""Scales swept at half resolution: a query 2.6x smaller to 2.5x larger than the
+catalogued plane (Mosaic's 0.5-2x, a zoom on top, vecdream's lattice variations)."""
+
+_ANGLE_CANDIDATES = 3  # per mirror, from the phase correlation
+_TOP = 4  # hypotheses refined at full resolution
+_COARSE_POINTS = 1024  # query pixels sampled for the half-resolution sweep
+_FINE_POINTS = 16384  # and for the refinement
+
+
+@dataclass(frozen=True)
+class Registration:
+    """The best fit found: ``score`` (NCC in [-1, 1]), ``angle`` (degrees), ``scale``
+    (catalogued units per query unit, view to view), ``mirror``."""
+
+    score: float
+    angle: float
+    scale: float
+    mirror: bool
+
+
+def _phase_surface(lq: np.ndarray, lp: np.ndarray) -> np.ndarray:
+    """``(A, 2R)`` phase correlation of two log-polar spectra (angle circular)."""
+    fa = np.fft.fft2(lq, s=(ANGLES, 2 * RADII))
+    fb = np.fft.fft2(lp, s=(ANGLES, 2 * RADII))
+    cross = fb * np.conj(fa)
+    return np.real(np.fft.ifft2(cross / (np.abs(cross) + 1e-9)))
+
+
+def _top(scores: np.ndarray, k: int) -> list[int]:
+    """Indices of the ``k`` strongest circular peaks (3 bins kept apart)."""
+    scores, out = scores.astype(np.float64).copy(), []
+    for _ in range(k):
+        i = int(np.argmax(scores))
+        out.append(i)
+        scores[np.arange(i - 3, i + 4) % len(scores)] = -np.inf
+    return out
+
+
+def _proposals(lq: np.ndarray, lp: np.ndarray, oq: np.ndarray, op: np.ndarray
+               ) -> tuple[list[float], list[float]]:
+    """Angles (rad, mod 180°) from the spectra and the boundary directions, and the
+    scales the spectra's strongest peaks put with them."""
+    surface = _phase_surface(lq, lp)
+    lim = int(math.log(SCALES[-1]) / RHO_STEP)
+    cols = np.r_[0:lim + 1, 2 * RADII - lim:2 * RADII]
+    sub = surface[:, cols]
+    spectral = _top(sub.max(axis=1), _ANGLE_CANDIDATES)
+    scales = []
+    for i in spectral:
+        j = int(np.argmax(sub[i]))
+        rho = cols[j] if cols[j] < RADII else cols[j] - 2 * RADII
+        scales.append(math.exp(-rho * RHO_STEP))
+    directional = np.real(np.fft.ifft(np.fft.fft(op) * np.conj(np.fft.fft(oq))))
+    rows = sorted(set(spectral) | set(_top(directional, _ANGLE_CANDIDATES)))
+    return [i * math.pi / ANGLES for i in rows], scales
+
+
+def _fold_ncc(points: torch.Tensor, values: torch.Tensor, plane: torch.Tensor,
+              periodic: bool, hyps: torch.Tensor, px: float, exact: bool = True
+              ) -> torch.Tensor:
+    """Best NCC over shifts for each hypothesis: ``(B,)``. ``exact=False`` divides by
+    the plane's global variance instead of the variance under the query (two FFTs per
+    hypothesis instead of five: the half-resolution sweep only ranks).
+
+    Args:
+        points: ``(n, 2)`` query pixel positions ``(x, y)`` about its centre;
+        values: ``(n,)`` the query map there, zero mean;
+        plane: ``(H, W)`` map; hyps: ``(B, 3)``;
+        px: plane pixels per query pixel at view scale 1.
+    """
+    size = plane.shape if periodic else (2 * plane.shape[0], 2 * plane.shape[1])
+    my, mx = size
+    energy = float(values @ values)
+    if energy <= 1e-9:
+        return torch.zeros(len(hyps))
+    cx, cy = points[:, 0].reshape(1, -1), points[:, 1].reshape(1, -1)
+    angle, scale, mirror = hyps[:, :1], hyps[:, 1:2] * px, hyps[:, 2:3]
+    cx = torch.where(mirror > 0.5, -cx, cx)
+    c, s = torch.cos(angle), torch.sin(angle)
+    x, y = scale * (c * cx - s * cy), scale * (s * cx + c * cy)  # (B, n)
+    x0, y0 = torch.floor(x), torch.floor(y)
+    fx, fy = x - x0, y - y0
+    x0, y0 = x0.long(), y0.long()
+    base = (torch.arange(len(hyps)) * (my * mx)).reshape(-1, 1)
+    folded = torch.zeros(len(hyps) * my * mx)
+    weight = torch.zeros(len(hyps) * my * mx) if exact else None
+    for dx, dy, wt in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)),
+                       (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):
+        idx = (base + ((y0 + dy) % my) * mx + (x0 + dx) % mx).reshape(-1)
+        folded.index_add_(0, idx, (wt * values).reshape(-1))
+        if weight is not None:
+            weight.index_add_(0, idx, wt.reshape(-1))
+    page = torch.zeros(size)
+    page[: plane.shape[0], : plane.shape[1]] = plane
+    fp = torch.fft.rfft2(page)
+    folded = folded.reshape(-1, my, mx)
+    num = torch.fft.irfft2(torch.conj(torch.fft.rfft2(folded)) * fp, s=size)
+    n = values.numel()
+    if weight is None:
+        spread = n * float(plane.var()) + 1e-9
+        return (num / math.sqrt(spread * energy)).reshape(len(hyps), -1).amax(1)
+    fp2 = torch.fft.rfft2(page * page)
+    fw = torch.fft.rfft2(weight.reshape(-1, my, mx))
+    first = torch.fft.irfft2(torch.conj(fw) * fp, s=size)
+    second = torch.fft.irfft2(torch.conj(fw) * fp2, s=size)
+    var = second - first * first / n
+    # shifts that put the query over (nearly) blank plane have no variance to compare
+    floor = 0.05 * n * float(plane.var()) + 1e-9
+    ncc = torch.where(var > floor, num / torch.sqrt(var.clamp_min(floor) * energy),
+                      torch.zeros(()))
+    return ncc.reshape(len(hyps), -1).amax(1)
+
+
+def _sample(edges: np.ndarray, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n`` query pixels (a fixed random subset): positions about the centre, values."""
+    h, w = edges.shape
+    pick = np.random.default_rng(0).permutation(h * w)[:n]
+    ys, xs = np.divmod(pick, w)
+    points = np.stack([xs - w / 2 + 0.5, ys - h / 2 + 0.5], axis=1)
+    values = edges.reshape(-1)[pick]
+    return (torch.from_numpy(points.astype(np.float32)),
+            torch.from_numpy((values - edges.mean()).astype(np.float32)))
+
+
+def _half(m: np.ndarray) -> torch.Tensor:
+    h, w = m.shape
+    t = torch.from_numpy(m[: h - h % 2, : w - w % 2])[None, None]
+    return F.avg_pool2d(t, 2)[0, 0]
+
+
+def register(query: MosaicView, entry: MosaicView) -> Registration:
+    """The transform that best lays ``query`` onto ``entry``'s plane, and its NCC."""
+    lq, lp = log_polar_spectrum(query.edges), log_polar_spectrum(entry.edges)
+    oq, op = orientations(query.edges), orientations(entry.edges)
+    # spectra are taken at SIDE px: a view scale s is s * px plane pixels per query pixel
+    px = max(entry.edges.shape) / max(query.edges.shape)
+    rows = []
+    for mirror in (0.0, 1.0):
+        # mirroring the query mirrors its spectrum's angle axis
+        spec = np.roll(lq[::-1], 1, axis=0) if mirror else lq
+        hist = np.roll(oq[::-1], 1) if mirror else oq
+        angles, hinted = _proposals(spec, lp, hist, op)
+        for a in angles:
+            for turn in (0.0, math.pi):
+                rows += [(a + turn, s, mirror) for s in SCALES + tuple(hinted)]
+    hyps = torch.tensor(rows, dtype=torch.float32)
+    with torch.no_grad():
+        points, values = _sample(query.edges, _COARSE_POINTS)
+        coarse = _fold_ncc(points, values, _half(entry.edges), entry.periodic, hyps, px / 2,
+                           exact=False)
+        best = hyps[coarse.topk(min(_TOP, len(hyps))).indices]
+        points, values = _sample(query.edges, _FINE_POINTS)
+        plane = torch.from_numpy(entry.edges)
+        step_angle, step_scale = math.radians(1.0), 0.03
+        for _ in range(3):
+            grid = [(da, math.exp(ds)) for da in (-step_angle, 0.0, step_angle)
+                    for ds in (-step_scale, 0.0, step_scale)]
+            near = torch.tensor([(float(b[0]) + da, float(b[1]) * fs, float(b[2]))
+                                 for b in best for da, fs in grid], dtype=torch.float32)
+            scores = _fold_ncc(points, values, plane, entry.periodic, near, px)
+            order = scores.argsort(descending=True)[: max(1, len(best) // 2)]
+            best, top = near[order], float(scores[order[0]])
+            step_angle, step_scale = step_angle / 2, step_scale / 2
+    a, s, m = (float(x) for x in best[0])
+    return Registration(top, math.degrees(a) % 360.0, s, bool(m))
