@@ -97,12 +97,12 @@ def lookup(sizes: list[int], queries: int, threshold: int) -> None:
             conn.close()
             with Catalogue(path) as cat:
                 t0 = time.perf_counter()
-                ids, keys = cat._shortlist_keys()
+                ids, keys = cat._shortlist.update(cat._conn)
                 load = time.perf_counter() - t0
                 t0 = time.perf_counter()
                 for _ in range(queries):
                     q = keys[rng.integers(n)]
-                    cat._shortlist_keys()  # what a check does: new rows only
+                    cat._shortlist.update(cat._conn)  # what a check does: new rows only
                     cosine = keys @ q
                     np.argpartition(-cosine, SHORTLIST)[:SHORTLIST]
                 short = (time.perf_counter() - t0) / queries * 1000
@@ -154,8 +154,18 @@ def acceptance(n_distinct: int, n_copies: int, threshold: int) -> None:
     with tempfile.TemporaryDirectory() as tmp, Catalogue(Path(tmp) / "a.db",
                                                          threshold=threshold) as cat:
         t0 = time.perf_counter()
-        admitted = [cat.issue(d.to_svg(), name=f"s{i}", campaign="a").admitted
-                    for i, d in enumerate(seeds)]
+        admitted = []
+        for i, d in enumerate(seeds):
+            result = cat.issue(d.to_svg(), name=f"s{i}", campaign="a")
+            admitted.append(result.admitted)
+            if not result.admitted:
+                fit = result.collision.transform
+                print(f"  distinct s{i} refused: matches {result.collision.seed.name}, "
+                      f"{result.collision.distance} bits"
+                      + ("" if fit is None else f", Mosaic NCC {fit.score:.2f}"), flush=True)
+            if (i + 1) % 100 == 0:
+                print(f"  {i + 1} issued, {sum(admitted)} admitted, "
+                      f"{time.perf_counter() - t0:.0f} s", flush=True)
         dt = (time.perf_counter() - t0) / len(seeds) * 1000
         print(f"threshold {threshold} bits: distinct admitted {sum(admitted)}/{len(seeds)} "
               f"({dt:.0f} ms per issue incl. render)")

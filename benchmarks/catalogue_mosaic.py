@@ -77,8 +77,14 @@ def main() -> None:
     planes = {n: mosaic_views(d)[0] for n, d in seeds.items()}
     same, different = [], []
     with tempfile.TemporaryDirectory() as tmp, Catalogue(Path(tmp) / "brand.db") as cat:
-        admitted = sum(cat.issue(d.to_svg(), name=n, campaign="brand").admitted
-                       for n, d in seeds.items())
+        admitted = 0
+        for n, d in seeds.items():
+            result = cat.issue(d.to_svg(), name=n, campaign="brand")
+            admitted += result.admitted
+            if not result.admitted:
+                fit = result.collision.transform
+                print(f"distinct pattern {n} refused: matched {result.collision.seed.name}"
+                      + ("" if fit is None else f" (NCC {fit.score:.2f})"))
         for name, d in seeds.items():
             for kind, copy in copies(d, g).items():
                 fp = fingerprint(copy.to_svg())[0]

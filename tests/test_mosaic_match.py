@@ -28,10 +28,12 @@ def _window(d, kind: str):
         return crop(rotate(plane, 30, expand=False), (w, h, w, h))
     if kind == "scale 0.5":
         return scale(tile(d, 2), 0.5)
+    if kind == "scale 2":  # a quarter of the cell, enlarged: less than one period shows
+        return scale(crop(d, (0, 0, w / 2, h / 2)), 2.0)
     return crop(plane, (1.37 * w, 1.21 * h, w, h))  # window shift
 
 
-@pytest.mark.parametrize("kind", ["rotate 30", "scale 0.5", "window shift"])
+@pytest.mark.parametrize("kind", ["rotate 30", "scale 0.5", "scale 2", "window shift"])
 def test_a_window_of_the_transformed_plane_registers(seed, kind):
     plane, _ = mosaic_views(seed)
     _, window = mosaic_views(_window(seed, kind))
@@ -40,8 +42,8 @@ def test_a_window_of_the_transformed_plane_registers(seed, kind):
     if kind == "rotate 30":  # the truchet lattice is square: the angle is known mod 90°
         assert min(abs((fit.angle - a) % 90) for a in (30, 60)) < 2 or \
             min(abs((fit.angle - a) % 90 - 90) for a in (30, 60)) < 2, fit
-    if kind == "scale 0.5":
-        assert fit.scale == pytest.approx(2.0, rel=0.05)
+    if kind.startswith("scale"):  # plane units per query unit
+        assert fit.scale == pytest.approx(1 / float(kind.split()[1]), rel=0.05)
 
 
 def test_a_distinct_seed_does_not_register(seed):

@@ -55,8 +55,9 @@ from vecdream.seeds.catalogue_schema import (
     open_file,
     transaction,
 )
+from vecdream.seeds.mosaic_index import ShortlistIndex
 from vecdream.seeds.mosaic_match import Registration, register
-from vecdream.seeds.mosaic_view import KEY_SIZE, MosaicView
+from vecdream.seeds.mosaic_view import MosaicView
 from vecdream.seeds.phash import hamming
 
 # The file-format names live in catalogue_schema; they stay importable from here.
@@ -67,9 +68,9 @@ __all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "MOSAIC_GATE",
 MOSAIC_THRESHOLD = 0.7
 """NCC at which a registered query is the same seed as a catalogued one (BENCHMARKS.md,
 "Exclusivity modulo Mosaic": transformed copies against distinct patterns)."""
-MOSAIC_GATE = 0.7
+MOSAIC_GATE = 0.6
 """Shortlist key cosine below which a catalogued seed is not registered at all."""
-SHORTLIST = 6
+SHORTLIST = 10
 """Catalogued seeds registered per check, nearest key first."""
 
 
@@ -143,8 +144,7 @@ class Catalogue:
         except CatalogueError:
             self._conn.close()
             raise
-        self._key_ids = np.zeros(0, np.int64)  # the shortlist keys, read incrementally
-        self._keys = np.zeros((0, KEY_SIZE), np.float32)
+        self._shortlist = ShortlistIndex()  # the Mosaic keys, in memory
         stored = int(self._meta("threshold", str(DEFAULT_THRESHOLD)))
         self.threshold = stored if threshold is None else threshold
         if not 0 <= self.threshold < hash_index.CHUNKS:
@@ -218,39 +218,20 @@ class Catalogue:
             return self._match(hits[0], fp.embedding)
         return self._mosaic_match(fp)
 
-    def _shortlist_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every stored seed's id and key; rows issued since the last call are read."""
-        last = int(self._key_ids[-1]) if len(self._key_ids) else 0
-        rows = self._conn.execute("SELECT id, mosaic_key FROM seeds WHERE id > ? AND "
-                                  "mosaic_key IS NOT NULL ORDER BY id", (last,)).fetchall()
-        if rows:
-            ids = np.array([r[0] for r in rows], np.int64)
-            keys = np.stack([np.frombuffer(r[1], np.float32) for r in rows])
-            self._key_ids = np.concatenate([self._key_ids, ids])
-            self._keys = np.concatenate([self._keys, keys])
-        return self._key_ids, self._keys
-
     def _mosaic_match(self, fp: SeedPrint) -> Match | None:
         """The first shortlisted seed the query registers onto (None: none does)."""
         if fp.window is None or fp.query_key is None:
             return None
-        ids, keys = self._shortlist_keys()
-        if not len(ids):
-            return None
-        cosine = keys @ fp.query_key
-        top = np.argpartition(-cosine, SHORTLIST)[:SHORTLIST] if len(ids) > SHORTLIST \
-            else np.arange(len(ids))
-        for i in top[np.argsort(-cosine[top], kind="stable")]:
-            if cosine[i] < MOSAIC_GATE:
-                break
+        for seed_id, _cosine in self._shortlist.nearest(self._conn, fp.query_key, SHORTLIST,
+                                                        MOSAIC_GATE):
             row = self._conn.execute("SELECT mosaic, phash FROM seeds WHERE id = ?",
-                                     (int(ids[i]),)).fetchone()
+                                     (seed_id,)).fetchone()
             if row is None or row[0] is None:
                 continue  # removed since it was read
             fit = register(fp.window, MosaicView.from_bytes(row[0]))
             if fit.score >= MOSAIC_THRESHOLD:
                 bits = int(hamming(fp.hashes, np.frombuffer(row[1], np.uint8)).min())
-                match = self._match(hash_index.Hit(int(ids[i]), bits), fp.embedding)
+                match = self._match(hash_index.Hit(seed_id, bits), fp.embedding)
                 return Match(match.seed, bits, match.embedding_distance, False, fit)
         return None
 

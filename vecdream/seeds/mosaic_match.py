@@ -12,7 +12,8 @@ structure, recolouring ignored):
    resolution in one batch. The query's pixels are carried into the catalogued plane
    and *folded* onto one period (periodic planes) or onto a blank-padded canvas, so the
    NCC for every shift comes out of three FFTs, whatever the window's size.
-3. The best hypotheses are refined at full resolution on a shrinking local grid.
+3. The best hypotheses are refined at full resolution on a shrinking local grid
+   (skipped when the sweep found nothing near, :data:`_EARLY_EXIT`).
 
 Shapes: maps ``(H, W)``; ``B`` hypotheses as ``(B, 3)`` rows ``(angle rad, scale,
 mirror)``; scale = catalogued-plane pixels per query pixel.
@@ -26,11 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
+from scipy.ndimage import gaussian_filter
 
 from vecdream.seeds.mosaic_view import (
     ANGLES,
+    BLUR,
     RADII,
     RHO_STEP,
+    SIDE,
     MosaicView,
     log_polar_spectrum,
     orientations,
@@ -44,8 +48,13 @@ catalogued plane (Mosaic's 0.5-2x, a zoom on top, vecdream's lattice variations)
 
 _ANGLE_CANDIDATES = 3  # per mirror, from the phase correlation
 _TOP = 4  # hypotheses refined at full resolution
-_COARSE_POINTS = 1024  # query pixels sampled for the half-resolution sweep
+_COARSE_POINTS = 4096  # query pixels sampled for the half-resolution sweep
 _FINE_POINTS = 16384  # and for the refinement
+_LEVELS = (1.0, 1.41, 2.0, 2.83, 4.0)  # query blurs, in multiples of its own
+_EARLY_EXIT = 0.4
+"""Half-resolution score under which no refinement is tried: measured true matches
+start at 0.49 there and end below the catalogue's threshold whenever they start under
+0.4 (BENCHMARKS.md)."""
 
 
 @dataclass(frozen=True)
@@ -105,15 +114,14 @@ def _fold_ncc(points: torch.Tensor, values: torch.Tensor, plane: torch.Tensor,
 
     Args:
         points: ``(n, 2)`` query pixel positions ``(x, y)`` about its centre;
-        values: ``(n,)`` the query map there, zero mean;
+        values: ``(B, n)`` the query map there for each hypothesis (blurred to its
+            scale, :func:`_blur_levels`), zero mean;
         plane: ``(H, W)`` map; hyps: ``(B, 3)``;
         px: plane pixels per query pixel at view scale 1.
     """
     size = plane.shape if periodic else (2 * plane.shape[0], 2 * plane.shape[1])
     my, mx = size
-    energy = float(values @ values)
-    if energy <= 1e-9:
-        return torch.zeros(len(hyps))
+    energy = (values * values).sum(1).clamp_min(1e-9).reshape(-1, 1, 1)  # (B, 1, 1)
     cx, cy = points[:, 0].reshape(1, -1), points[:, 1].reshape(1, -1)
     angle, scale, mirror = hyps[:, :1], hyps[:, 1:2] * px, hyps[:, 2:3]
     cx = torch.where(mirror > 0.5, -cx, cx)
@@ -136,10 +144,10 @@ def _fold_ncc(points: torch.Tensor, values: torch.Tensor, plane: torch.Tensor,
     fp = torch.fft.rfft2(page)
     folded = folded.reshape(-1, my, mx)
     num = torch.fft.irfft2(torch.conj(torch.fft.rfft2(folded)) * fp, s=size)
-    n = values.numel()
+    n = values.shape[-1]
     if weight is None:
         spread = n * float(plane.var()) + 1e-9
-        return (num / math.sqrt(spread * energy)).reshape(len(hyps), -1).amax(1)
+        return (num / torch.sqrt(spread * energy)).reshape(len(hyps), -1).amax(1)
     fp2 = torch.fft.rfft2(page * page)
     fw = torch.fft.rfft2(weight.reshape(-1, my, mx))
     first = torch.fft.irfft2(torch.conj(fw) * fp, s=size)
@@ -152,15 +160,37 @@ def _fold_ncc(points: torch.Tensor, values: torch.Tensor, plane: torch.Tensor,
     return ncc.reshape(len(hyps), -1).amax(1)
 
 
-def _sample(edges: np.ndarray, n: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """``n`` query pixels (a fixed random subset): positions about the centre, values."""
-    h, w = edges.shape
+def _blur_levels(edges: np.ndarray, base: float) -> list[np.ndarray]:
+    """The query map blurred to each of :data:`_LEVELS` (multiples of its own ``base``
+    blur, in query pixels): a boundary ridge must be as wide as the plane's once carried
+    into the plane's pixels, whatever the scale."""
+    out = []
+    for level in _LEVELS:
+        extra = base * math.sqrt(level * level - 1.0)
+        out.append(gaussian_filter(edges, extra, mode="nearest") if extra > 0 else edges)
+    return out
+
+
+def _sample(levels: list[np.ndarray], n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n`` query pixels (a fixed random subset): positions about the centre ``(n, 2)``
+    and the values of every blur level there, zero mean ``(L, n)``."""
+    h, w = levels[0].shape
     pick = np.random.default_rng(0).permutation(h * w)[:n]
     ys, xs = np.divmod(pick, w)
     points = np.stack([xs - w / 2 + 0.5, ys - h / 2 + 0.5], axis=1)
-    values = edges.reshape(-1)[pick]
+    values = np.stack([m.reshape(-1)[pick] - m.mean() for m in levels])
     return (torch.from_numpy(points.astype(np.float32)),
-            torch.from_numpy((values - edges.mean()).astype(np.float32)))
+            torch.from_numpy(values.astype(np.float32)))
+
+
+def _level_values(values: torch.Tensor, hyps: torch.Tensor, px: float, base: float
+                  ) -> torch.Tensor:
+    """``(B, n)``: per hypothesis, the blur level that makes the query's ridge (``base``
+    query px at level 1) as wide as the plane's (:data:`BLUR` plane px) once carried
+    into the plane (``hyps[:, 1] * px`` full-resolution plane px per query px)."""
+    wanted = (BLUR / (hyps[:, 1] * px) / base).clamp_min(1.0)  # in multiples of base
+    gap = torch.log(wanted)[:, None] - torch.log(torch.tensor(_LEVELS))[None, :]
+    return values[gap.abs().argmin(1)]
 
 
 def _half(m: np.ndarray) -> torch.Tensor:
@@ -184,13 +214,24 @@ def register(query: MosaicView, entry: MosaicView) -> Registration:
         for a in angles:
             for turn in (0.0, math.pi):
                 rows += [(a + turn, s, mirror) for s in SCALES + tuple(hinted)]
+    per_angle = len(SCALES) + len(hinted)
     hyps = torch.tensor(rows, dtype=torch.float32)
+    # the query's own ridge is BLUR * its side / SIDE query px; the plane's BLUR plane px
+    base = BLUR * max(query.edges.shape) / SIDE
+    levels = _blur_levels(query.edges, base)
     with torch.no_grad():
-        points, values = _sample(query.edges, _COARSE_POINTS)
-        coarse = _fold_ncc(points, values, _half(entry.edges), entry.periodic, hyps, px / 2,
-                           exact=False)
-        best = hyps[coarse.topk(min(_TOP, len(hyps))).indices]
-        points, values = _sample(query.edges, _FINE_POINTS)
+        points, values = _sample(levels, _COARSE_POINTS)
+        coarse = _fold_ncc(points, _level_values(values, hyps, px, base),
+                           _half(entry.edges), entry.periodic, hyps, px / 2, exact=False)
+        # the best scale of each (angle, turn, mirror), then the best _TOP of those: a
+        # symmetric pattern's near-miss orientations must not crowd out the true one
+        group = coarse.reshape(-1, per_angle)
+        winners = group.argmax(1) + torch.arange(len(group)) * per_angle
+        best = hyps[winners[group.amax(1).topk(min(_TOP, len(group))).indices]]
+        if float(group.max()) < _EARLY_EXIT:  # nothing near: refining would not get there
+            a, s, m = (float(x) for x in best[0])
+            return Registration(float(group.max()), math.degrees(a) % 360.0, s, bool(m))
+        points, values = _sample(levels, _FINE_POINTS)
         plane = torch.from_numpy(entry.edges)
         step_angle, step_scale = math.radians(1.0), 0.03
         for _ in range(3):
@@ -198,7 +239,8 @@ def register(query: MosaicView, entry: MosaicView) -> Registration:
                     for ds in (-step_scale, 0.0, step_scale)]
             near = torch.tensor([(float(b[0]) + da, float(b[1]) * fs, float(b[2]))
                                  for b in best for da, fs in grid], dtype=torch.float32)
-            scores = _fold_ncc(points, values, plane, entry.periodic, near, px)
+            scores = _fold_ncc(points, _level_values(values, near, px, base), plane,
+                               entry.periodic, near, px)
             order = scores.argsort(descending=True)[: max(1, len(best) // 2)]
             best, top = near[order], float(scores[order[0]])
             step_angle, step_scale = step_angle / 2, step_scale / 2

@@ -31,7 +31,7 @@ from scipy.ndimage import gaussian_filter, map_coordinates
 from vecdream.drawing import Drawing
 from vecdream.seeds.phash import boundary_map
 
-__all__ = ["ANGLES", "DESCRIPTOR_SIZE", "KEY_SIZE", "QUERY_SIDE", "RADII", "SIDE",
+__all__ = ["ANGLES", "BLUR", "DESCRIPTOR_SIZE", "KEY_SIZE", "QUERY_SIDE", "RADII", "SIDE",
            "MosaicView", "crisp_svg", "descriptor", "log_polar_spectrum", "mosaic_key",
            "mosaic_view", "orientations"]
 
@@ -41,7 +41,7 @@ ANGLES = 180  # log-polar angle bins over 180° (a real image's spectrum is symm
 RADII = 96  # log-polar radius bins from _R0 to _R1 cycles per SIDE
 _R0, _R1 = 2.0, 56.0
 RHO_STEP = math.log(_R1 / _R0) / (RADII - 1)  # log-radius per bin
-_BLUR = 1.0  # px at SIDE (scaled with the side): boundaries become a smooth ridge
+BLUR = 1.0  # px at SIDE (scaled with the side): boundaries become a smooth ridge
 _DESC = 8  # harmonics kept per axis of the descriptor
 DESCRIPTOR_SIZE = _DESC * _DESC
 _ORIENT_HARMONICS = 24
@@ -110,7 +110,7 @@ def mosaic_view(drawing: Drawing, periodic: bool, side: int = SIDE) -> MosaicVie
     scale = side / max(w, h)
     width, height = max(1, round(w * scale)), max(1, round(h * scale))
     rgb = _render(d.to_svg(), width, height)
-    edges = gaussian_filter(boundary_map(rgb).astype(np.float32), _BLUR * side / SIDE,
+    edges = gaussian_filter(boundary_map(rgb).astype(np.float32), BLUR * side / SIDE,
                             mode="wrap" if periodic else "constant")
     return MosaicView(np.clip(edges, 0, 1).astype(np.float32), periodic)
 
@@ -172,5 +172,12 @@ def mosaic_key(view: MosaicView) -> np.ndarray:
     it shortlists candidates for :func:`~.mosaic_match.register` and decides nothing."""
     hist = np.abs(np.fft.rfft(orientations(view.edges)))[1:_ORIENT_HARMONICS + 1]
     hist = hist / max(float(np.linalg.norm(hist)), 1e-12)
-    key = np.r_[descriptor(log_polar_spectrum(view.edges)), hist] / math.sqrt(2.0)
+    e = view.edges
+    if view.periodic:  # the window's taper weighs its middle: average over 4 half-shifts
+        h, w = e.shape
+        spectrum = np.mean([log_polar_spectrum(np.roll(e, (dy, dx), (0, 1)))
+                            for dy in (0, h // 2) for dx in (0, w // 2)], axis=0)
+    else:
+        spectrum = log_polar_spectrum(e)
+    key = np.r_[descriptor(spectrum), hist] / math.sqrt(2.0)
     return key.astype(np.float32)

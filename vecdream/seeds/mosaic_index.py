@@ -1,0 +1,57 @@
+"""The catalogue's Mosaic shortlist: every seed's key in memory, searched by cosine.
+
+Keys (:func:`~vecdream.seeds.mosaic_view.mosaic_key`, ``KEY_SIZE`` float32 each) are
+read from the catalogue file once per connection and then only the rows issued since
+(other processes issue too), into buffers that grow by doubling, so a check costs one
+matrix-vector product and a partial sort: milliseconds at a million seeds
+(BENCHMARKS.md, "Seeds III").
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+
+from vecdream.seeds.mosaic_view import KEY_SIZE
+
+__all__ = ["ShortlistIndex"]
+
+
+class ShortlistIndex:
+    """Seed ids ``(N,)`` and keys ``(N, KEY_SIZE)`` of one catalogue file."""
+
+    def __init__(self) -> None:
+        self._ids = np.zeros(0, np.int64)
+        self._keys = np.zeros((0, KEY_SIZE), np.float32)
+        self._count = 0
+
+    def update(self, conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
+        """Read the rows issued since the last call; every id and key so far."""
+        n = self._count
+        last = int(self._ids[n - 1]) if n else 0
+        rows = conn.execute("SELECT id, mosaic_key FROM seeds WHERE id > ? AND "
+                            "mosaic_key IS NOT NULL ORDER BY id", (last,)).fetchall()
+        if rows:
+            need = n + len(rows)
+            if need > len(self._ids):
+                size = max(need, 2 * len(self._ids), 1024)
+                ids, keys = np.zeros(size, np.int64), np.zeros((size, KEY_SIZE), np.float32)
+                ids[:n], keys[:n] = self._ids[:n], self._keys[:n]
+                self._ids, self._keys = ids, keys
+            self._ids[n:need] = [r[0] for r in rows]
+            self._keys[n:need] = np.frombuffer(b"".join(r[1] for r in rows),
+                                               np.float32).reshape(-1, KEY_SIZE)
+            self._count = need
+        return self._ids[: self._count], self._keys[: self._count]
+
+    def nearest(self, conn: sqlite3.Connection, key: np.ndarray, k: int, gate: float
+                ) -> list[tuple[int, float]]:
+        """Up to ``k`` ``(seed id, cosine)``, nearest first, cosine at least ``gate``."""
+        ids, keys = self.update(conn)
+        if not len(ids):
+            return []
+        cosine = keys @ key.astype(np.float32)
+        top = np.argpartition(-cosine, k)[:k] if len(ids) > k else np.arange(len(ids))
+        top = top[np.argsort(-cosine[top], kind="stable")]
+        return [(int(ids[i]), float(cosine[i])) for i in top if cosine[i] >= gate]
