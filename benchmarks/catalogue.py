@@ -46,8 +46,8 @@ def synthetic(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
     with Catalogue(path):
         pass  # schema
     hashes = rng.integers(0, 256, (n, 32), dtype=np.uint8)
-    keys = np.abs(rng.standard_normal((n, KEY_SIZE))).astype(np.float32)
-    keys /= np.linalg.norm(keys, axis=1, keepdims=True)
+    mosaic_keys = np.abs(rng.standard_normal((n, KEY_SIZE))).astype(np.float32)
+    mosaic_keys /= np.linalg.norm(mosaic_keys, axis=1, keepdims=True)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("BEGIN")
@@ -57,7 +57,8 @@ def synthetic(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
         conn.executemany(
             "INSERT INTO seeds (id, name, campaign, svg, sha256, phash, provenance, issued_at,"
             " mosaic_key) VALUES (?, ?, 'bench', '<svg/>', ?, ?, '{}', 0, ?)",
-            [(i + 1, f"s{i}", f"{i:064x}", hashes[i].tobytes(), keys[i].tobytes())
+            [(i + 1, f"s{i}", f"{i:064x}", hashes[i].tobytes(),
+              mosaic_keys[i].tobytes())
              for i in range(lo, hi)])
         keys = chunks(hashes[lo:hi], hash_index.CHUNKS)
         conn.executemany("INSERT INTO hash_chunks (key, seed_id) VALUES (?, ?)",

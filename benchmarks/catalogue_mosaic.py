@@ -29,7 +29,7 @@ import torch
 from seamless import fetch  # benchmarks/seamless.py: the script's folder is on sys.path
 
 from vecdream import Drawing
-from vecdream.seeds.catalogue import MOSAIC_THRESHOLD, Catalogue
+from vecdream.seeds.catalogue import MOSAIC_AGREEMENT, MOSAIC_THRESHOLD, Catalogue
 from vecdream.seeds.catalogue_print import fingerprint, mosaic_views
 from vecdream.seeds.mosaic_match import register
 from vecdream.seeds.seamless import is_seamless
@@ -91,8 +91,9 @@ def main() -> None:
                 total[kind] += 1
                 refused[kind] += cat.check(fp) is not None
                 other = rng.choice([n for n in seeds if n != name])
-                same.append(register(fp.window, planes[name]).score)
-                different.append(register(fp.window, planes[other]).score)
+                for into, plane in ((same, planes[name]), (different, planes[other])):
+                    fit = register(fp.window, plane)
+                    into.append((fit.score, fit.agreement))
     print(f"distinct patterns admitted: {admitted} of {len(seeds)} (should be all)\n")
     print("| copy | refused | of |")
     print("|---|---|---|")
@@ -103,9 +104,15 @@ def main() -> None:
     same, different = np.array(same), np.array(different)
     print("\n| NCC threshold | copies at or above (same) | other patterns at or above |")
     print("|---|---|---|")
-    for t in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9):
+    for t in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
         mark = " (catalogue)" if abs(t - MOSAIC_THRESHOLD) < 1e-9 else ""
-        print(f"| {t:.2f}{mark} | {(same >= t).mean():.3f} | {(different >= t).mean():.3f} |")
+        print(f"| {t:.2f}{mark} | {(same[:, 0] >= t).mean():.3f} | "
+              f"{(different[:, 0] >= t).mean():.3f} |")
+    rule = [(x[:, 0] >= MOSAIC_THRESHOLD) & (x[:, 1] >= MOSAIC_AGREEMENT)
+            for x in (same, different)]
+    print(f"\nthe catalogue's rule (NCC >= {MOSAIC_THRESHOLD}, agreement >= "
+          f"{MOSAIC_AGREEMENT}): same {rule[0].mean():.3f}, other patterns {rule[1].mean():.3f}")
+    same, different = same[:, 0], different[:, 0]
     order = np.argsort(-np.r_[same, different])
     labels = np.r_[np.ones(len(same)), np.zeros(len(different))][order]
     tpr, fpr = np.cumsum(labels) / len(same), np.cumsum(1 - labels) / len(different)

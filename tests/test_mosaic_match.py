@@ -93,3 +93,14 @@ def test_schema_2_file_gains_the_mosaic_columns(tmp_path, seed):
         assert np.frombuffer(key, np.float32).shape == (KEY_SIZE,)
         copy = _window(seed, "window shift")
         assert not cat.issue(copy.to_svg(), name="copy", campaign="b").admitted
+
+
+def test_distinct_arrangements_of_the_same_tiles_are_admitted(tmp_path):
+    """Smith seeds differ only in how two tiles are arranged; their registered NCC sits
+    near 0.75, below the catalogue's threshold, and each is its own seed."""
+    from vecdream.seeds.families import make_drawings
+
+    with Catalogue(tmp_path / "brand.db") as cat:
+        for i, d in enumerate(make_drawings("smith", 3, seed=7)):
+            result = cat.issue(d.to_svg(), name=f"smith{i}", campaign="a")
+            assert result.admitted, result.collision

@@ -6,7 +6,8 @@ structure hash within ``threshold`` bits under any of the 8 rotations/flips
 (:mod:`vecdream.seeds.phash`; lookup by multi-index hashing, :mod:`.hash_index`), or
 is the same seed *modulo Mosaic*: the query's structure lies on a catalogued seed's
 plane (its tiling when seamless) under some rotation, scale, mirror and shift with an
-NCC of at least :data:`MOSAIC_THRESHOLD` (:mod:`.mosaic_match`). That search runs on
+NCC of at least :data:`MOSAIC_THRESHOLD` holding across the window
+(:data:`MOSAIC_AGREEMENT`; :mod:`.mosaic_match`). That search runs on
 the :data:`SHORTLIST` catalogued seeds nearest the query by a shift/rotation-blind key
 (:func:`~.mosaic_view.mosaic_key`, kept in memory), those at cosine
 :data:`MOSAIC_GATE` or more.
@@ -61,13 +62,17 @@ from vecdream.seeds.mosaic_view import MosaicView
 from vecdream.seeds.phash import hamming
 
 # The file-format names live in catalogue_schema; they stay importable from here.
-__all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "MOSAIC_GATE",
+__all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "MOSAIC_AGREEMENT", "MOSAIC_GATE",
            "MOSAIC_THRESHOLD", "SCHEMA_VERSION", "SHORTLIST", "Catalogue", "CatalogueError",
            "IssueResult", "Match", "SeedRow"]
 
 MOSAIC_THRESHOLD = 0.7
 """NCC at which a registered query is the same seed as a catalogued one (BENCHMARKS.md,
 "Exclusivity modulo Mosaic": transformed copies against distinct patterns)."""
+MOSAIC_AGREEMENT = 0.57
+"""And the 10th percentile of the NCC over the window's 8 x 8 parts must reach this:
+random arrangements of the same two Smith tiles reach an NCC of 0.8 overall but fail in
+some parts (10th percentile 0.50-0.54); copies hold almost everywhere (BENCHMARKS.md)."""
 MOSAIC_GATE = 0.6
 """Shortlist key cosine below which a catalogued seed is not registered at all."""
 SHORTLIST = 10
@@ -229,7 +234,7 @@ class Catalogue:
             if row is None or row[0] is None:
                 continue  # removed since it was read
             fit = register(fp.window, MosaicView.from_bytes(row[0]))
-            if fit.score >= MOSAIC_THRESHOLD:
+            if fit.score >= MOSAIC_THRESHOLD and fit.agreement >= MOSAIC_AGREEMENT:
                 bits = int(hamming(fp.hashes, np.frombuffer(row[1], np.uint8)).min())
                 match = self._match(hash_index.Hit(seed_id, bits), fp.embedding)
                 return Match(match.seed, bits, match.embedding_distance, False, fit)

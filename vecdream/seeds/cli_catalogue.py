@@ -137,8 +137,9 @@ def _match_record(match, transform: str) -> dict:
 def issue_command(samples: Path, db: Path, campaign: str, threshold: int | None,
                   as_json: bool) -> None:
     """Admit the SVG seeds in SAMPLES unless a catalogued seed (any campaign) is a
-    near-duplicate: rotated, flipped, recoloured or slightly moved copies are refused, and
-    so are windows of its plane (its tiling, for a seamless seed) turned by any angle,
+    near-duplicate: rotated, flipped, recoloured or slightly moved copies are refused.
+
+    So are windows of its plane (its tiling, for a seamless seed) turned by any angle,
     scaled or shifted, as Mosaic prints them. Each refusal names the seed and transform."""
     from vecdream.export import read_metadata
     from vecdream.seeds.catalogue import CatalogueError

@@ -29,6 +29,7 @@ import torch
 import torch.nn.functional as F
 from scipy.ndimage import gaussian_filter
 
+from vecdream.seeds.mosaic_fold import block_agreement, fold_ncc
 from vecdream.seeds.mosaic_view import (
     ANGLES,
     BLUR,
@@ -60,12 +61,15 @@ start at 0.49 there and end below the catalogue's threshold whenever they start 
 @dataclass(frozen=True)
 class Registration:
     """The best fit found: ``score`` (NCC in [-1, 1]), ``angle`` (degrees), ``scale``
-    (catalogued units per query unit, view to view), ``mirror``."""
+    (catalogued units per query unit, view to view), ``mirror``, and ``agreement``: the
+    10th percentile of the NCC over the window's parts (:func:`~.mosaic_fold.
+    block_agreement`; 0 when no fit was refined)."""
 
     score: float
     angle: float
     scale: float
     mirror: bool
+    agreement: float = 0.0
 
 
 def _phase_surface(lq: np.ndarray, lp: np.ndarray) -> np.ndarray:
@@ -103,61 +107,6 @@ def _proposals(lq: np.ndarray, lp: np.ndarray, oq: np.ndarray, op: np.ndarray
     directional = np.real(np.fft.ifft(np.fft.fft(op) * np.conj(np.fft.fft(oq))))
     rows = sorted(set(spectral) | set(_top(directional, _ANGLE_CANDIDATES)))
     return [i * math.pi / ANGLES for i in rows], scales
-
-
-def _fold_ncc(points: torch.Tensor, values: torch.Tensor, plane: torch.Tensor,
-              periodic: bool, hyps: torch.Tensor, px: float, exact: bool = True
-              ) -> torch.Tensor:
-    """Best NCC over shifts for each hypothesis: ``(B,)``. ``exact=False`` divides by
-    the plane's global variance instead of the variance under the query (two FFTs per
-    hypothesis instead of five: the half-resolution sweep only ranks).
-
-    Args:
-        points: ``(n, 2)`` query pixel positions ``(x, y)`` about its centre;
-        values: ``(B, n)`` the query map there for each hypothesis (blurred to its
-            scale, :func:`_blur_levels`), zero mean;
-        plane: ``(H, W)`` map; hyps: ``(B, 3)``;
-        px: plane pixels per query pixel at view scale 1.
-    """
-    size = plane.shape if periodic else (2 * plane.shape[0], 2 * plane.shape[1])
-    my, mx = size
-    energy = (values * values).sum(1).clamp_min(1e-9).reshape(-1, 1, 1)  # (B, 1, 1)
-    cx, cy = points[:, 0].reshape(1, -1), points[:, 1].reshape(1, -1)
-    angle, scale, mirror = hyps[:, :1], hyps[:, 1:2] * px, hyps[:, 2:3]
-    cx = torch.where(mirror > 0.5, -cx, cx)
-    c, s = torch.cos(angle), torch.sin(angle)
-    x, y = scale * (c * cx - s * cy), scale * (s * cx + c * cy)  # (B, n)
-    x0, y0 = torch.floor(x), torch.floor(y)
-    fx, fy = x - x0, y - y0
-    x0, y0 = x0.long(), y0.long()
-    base = (torch.arange(len(hyps)) * (my * mx)).reshape(-1, 1)
-    folded = torch.zeros(len(hyps) * my * mx)
-    weight = torch.zeros(len(hyps) * my * mx) if exact else None
-    for dx, dy, wt in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)),
-                       (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):
-        idx = (base + ((y0 + dy) % my) * mx + (x0 + dx) % mx).reshape(-1)
-        folded.index_add_(0, idx, (wt * values).reshape(-1))
-        if weight is not None:
-            weight.index_add_(0, idx, wt.reshape(-1))
-    page = torch.zeros(size)
-    page[: plane.shape[0], : plane.shape[1]] = plane
-    fp = torch.fft.rfft2(page)
-    folded = folded.reshape(-1, my, mx)
-    num = torch.fft.irfft2(torch.conj(torch.fft.rfft2(folded)) * fp, s=size)
-    n = values.shape[-1]
-    if weight is None:
-        spread = n * float(plane.var()) + 1e-9
-        return (num / torch.sqrt(spread * energy)).reshape(len(hyps), -1).amax(1)
-    fp2 = torch.fft.rfft2(page * page)
-    fw = torch.fft.rfft2(weight.reshape(-1, my, mx))
-    first = torch.fft.irfft2(torch.conj(fw) * fp, s=size)
-    second = torch.fft.irfft2(torch.conj(fw) * fp2, s=size)
-    var = second - first * first / n
-    # shifts that put the query over (nearly) blank plane have no variance to compare
-    floor = 0.05 * n * float(plane.var()) + 1e-9
-    ncc = torch.where(var > floor, num / torch.sqrt(var.clamp_min(floor) * energy),
-                      torch.zeros(()))
-    return ncc.reshape(len(hyps), -1).amax(1)
 
 
 def _blur_levels(edges: np.ndarray, base: float) -> list[np.ndarray]:
@@ -221,7 +170,7 @@ def register(query: MosaicView, entry: MosaicView) -> Registration:
     levels = _blur_levels(query.edges, base)
     with torch.no_grad():
         points, values = _sample(levels, _COARSE_POINTS)
-        coarse = _fold_ncc(points, _level_values(values, hyps, px, base),
+        coarse = fold_ncc(points, _level_values(values, hyps, px, base),
                            _half(entry.edges), entry.periodic, hyps, px / 2, exact=False)
         # the best scale of each (angle, turn, mirror), then the best _TOP of those: a
         # symmetric pattern's near-miss orientations must not crowd out the true one
@@ -230,7 +179,7 @@ def register(query: MosaicView, entry: MosaicView) -> Registration:
         best = hyps[winners[group.amax(1).topk(min(_TOP, len(group))).indices]]
         if float(group.max()) < _EARLY_EXIT:  # nothing near: refining would not get there
             a, s, m = (float(x) for x in best[0])
-            return Registration(float(group.max()), math.degrees(a) % 360.0, s, bool(m))
+            return Registration(float(group.max()), math.degrees(a) % 360.0, s, bool(m), 0.0)
         points, values = _sample(levels, _FINE_POINTS)
         plane = torch.from_numpy(entry.edges)
         step_angle, step_scale = math.radians(1.0), 0.03
@@ -239,10 +188,14 @@ def register(query: MosaicView, entry: MosaicView) -> Registration:
                     for ds in (-step_scale, 0.0, step_scale)]
             near = torch.tensor([(float(b[0]) + da, float(b[1]) * fs, float(b[2]))
                                  for b in best for da, fs in grid], dtype=torch.float32)
-            scores = _fold_ncc(points, _level_values(values, near, px, base), plane,
+            scores = fold_ncc(points, _level_values(values, near, px, base), plane,
                                entry.periodic, near, px)
             order = scores.argsort(descending=True)[: max(1, len(best) // 2)]
-            best, top = near[order], float(scores[order[0]])
+            best = near[order]
             step_angle, step_scale = step_angle / 2, step_scale / 2
+        chosen = _level_values(values, best[:1], px, base)
+        top, shift = fold_ncc(points, chosen, plane, entry.periodic, best[:1], px,
+                              return_shift=True)
+        agree = block_agreement(points, chosen[0], plane, entry.periodic, best[0], px, shift[0])
     a, s, m = (float(x) for x in best[0])
-    return Registration(top, math.degrees(a) % 360.0, s, bool(m))
+    return Registration(float(top[0]), math.degrees(a) % 360.0, s, bool(m), agree)
