@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
                 s = r.collision.seed
                 fit = r.collision.transform  # set when found by registration
                 how = "" if fit is None else (f", a window of its plane turned {fit.angle:.0f}°"
-                                              f" scaled x{1 / fit.scale:.2f}, NCC {fit.score:.2f}")
+                                              f" scaled x{fit.zoom:.2f}, NCC {fit.score:.2f}")
                 print(f"summer_{i:02d} refused: {r.collision.distance} bits from {s.name} "
                       f"({s.campaign}{how})")
         print(f"{len(cat)} seeds catalogued ({len(cat.rows('summer'))} for summer), "

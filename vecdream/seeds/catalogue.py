@@ -40,7 +40,7 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -236,8 +236,8 @@ class Catalogue:
             fit = register(fp.window, MosaicView.from_bytes(row[0]))
             if fit.score >= MOSAIC_THRESHOLD and fit.agreement >= MOSAIC_AGREEMENT:
                 bits = int(hamming(fp.hashes, np.frombuffer(row[1], np.uint8)).min())
-                match = self._match(hash_index.Hit(seed_id, bits), fp.embedding)
-                return Match(match.seed, bits, match.embedding_distance, False, fit)
+                return replace(self._match(hash_index.Hit(seed_id, bits), fp.embedding),
+                               transform=fit)
         return None
 
     def similar(self, svg: str | bytes, k: int = 5) -> list[Match]:

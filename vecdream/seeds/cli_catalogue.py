@@ -95,7 +95,7 @@ def mosaic_transform(fit) -> str:
     if abs(angle) >= 0.5:
         parts.append(f"rotated {angle:.1f}°")
     if abs(fit.scale - 1.0) >= 0.02:
-        parts.append(f"scaled ×{1 / fit.scale:.2f}")
+        parts.append(f"scaled ×{fit.zoom:.2f}")
     if fit.mirror:
         parts.append("mirrored")
     return ", ".join(parts) + f" (NCC {fit.score:.2f})"
@@ -123,7 +123,7 @@ def _match_record(match, transform: str) -> dict:
             "transform": transform,
             "mosaic": None if match.transform is None else {
                 "ncc": match.transform.score, "angle": match.transform.angle,
-                "scale": 1 / match.transform.scale, "mirror": match.transform.mirror}}
+                "scale": match.transform.zoom, "mirror": match.transform.mirror}}
 
 
 @click.command("issue")

@@ -44,8 +44,8 @@ def fold_ncc(points: torch.Tensor, values: torch.Tensor, plane: torch.Tensor,
 
     Args:
         points: ``(n, 2)`` query pixel positions ``(x, y)`` about its centre;
-        values: ``(B, n)`` the query map there for each hypothesis (blurred to its
-            scale, :func:`_blur_levels`), zero mean;
+        values: ``(B, n)`` the query map there for each hypothesis (the caller blurs
+            it to the hypothesis' scale), zero mean;
         plane: ``(H, W)`` map; hyps: ``(B, 3)``;
         px: plane pixels per query pixel at view scale 1.
     """

@@ -3,8 +3,8 @@
 Keys (:func:`~vecdream.seeds.mosaic_view.mosaic_key`, ``KEY_SIZE`` float32 each) are
 read from the catalogue file once per connection and then only the rows issued since
 (other processes issue too), into buffers that grow by doubling, so a check costs one
-matrix-vector product and a partial sort: milliseconds at a million seeds
-(BENCHMARKS.md, "Seeds III").
+matrix-vector product and a partial sort: 41 ms at a million seeds on a quiet machine
+here (BENCHMARKS.md, "Exclusivity modulo Mosaic").
 """
 
 from __future__ import annotations

@@ -53,9 +53,9 @@ _COARSE_POINTS = 4096  # query pixels sampled for the half-resolution sweep
 _FINE_POINTS = 16384  # and for the refinement
 _LEVELS = (1.0, 1.41, 2.0, 2.83, 4.0)  # query blurs, in multiples of its own
 _EARLY_EXIT = 0.4
-"""Half-resolution score under which no refinement is tried: measured true matches
-start at 0.49 there and end below the catalogue's threshold whenever they start under
-0.4 (BENCHMARKS.md)."""
+"""Half-resolution score under which no refinement is tried. On 37 sampled hero copy
+pairs, true matches scored 0.49 or more there, except two that ended under the
+catalogue's threshold anyway (0.35 -> 0.53, 0.21 -> 0.25)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,11 @@ class Registration:
     scale: float
     mirror: bool
     agreement: float = 0.0
+
+    @property
+    def zoom(self) -> float:
+        """How much Mosaic enlarged the catalogued seed to print the query (1 / scale)."""
+        return 1.0 / self.scale
 
 
 def _phase_surface(lq: np.ndarray, lp: np.ndarray) -> np.ndarray:
@@ -163,7 +168,7 @@ def register(query: MosaicView, entry: MosaicView) -> Registration:
         for a in angles:
             for turn in (0.0, math.pi):
                 rows += [(a + turn, s, mirror) for s in SCALES + tuple(hinted)]
-    per_angle = len(SCALES) + len(hinted)
+    per_angle = len(SCALES) + _ANGLE_CANDIDATES  # one hinted scale per spectral angle
     hyps = torch.tensor(rows, dtype=torch.float32)
     # the query's own ridge is BLUR * its side / SIDE query px; the plane's BLUR plane px
     base = BLUR * max(query.edges.shape) / SIDE

@@ -1,9 +1,10 @@
 """A seed as Mosaic sees it: the colour-boundary map of its plane, and its spectrum.
 
 Mosaic rotates, scales, shifts the crop window and recolours a seed, so the catalogue
-compares *structure* (where colours change, :func:`edge_map`, blind to recolouring) of
-the *plane* a seed prints: a seamless seed is its infinite tiling (:attr:`MosaicView.
-periodic`, the map is one period of it), any other seed is its canvas on blank paper.
+compares *structure* (where colours change, :func:`~.phash.boundary_map`, blind to
+recolouring) of the *plane* a seed prints: a seamless seed is its infinite tiling
+(:attr:`MosaicView.periodic`, the map is one period of it), any other seed is its
+canvas on blank paper.
 
 :func:`log_polar_spectrum` is the Fourier-Mellin representation: the magnitude of the
 map's Fourier transform is blind to translation, and sampled on a log-polar grid a
