@@ -104,3 +104,17 @@ def test_distinct_arrangements_of_the_same_tiles_are_admitted(tmp_path):
         for i, d in enumerate(make_drawings("smith", 3, seed=7)):
             result = cat.issue(d.to_svg(), name=f"smith{i}", campaign="a")
             assert result.admitted, result.collision
+
+
+def test_shortlist_after_keeps_only_newer_seeds(tmp_path, seed):
+    """What ``issue`` re-checks under the write lock: only seeds newer than the ones its
+    unlocked check already registered against."""
+    with Catalogue(tmp_path / "brand.db") as cat:
+        for i in range(3):
+            cat.issue(make_drawing("truchet", seed=20 + i).to_svg(), name=f"t{i}",
+                      campaign="a")
+        key = mosaic_key(mosaic_views(seed)[1])
+        everyone = cat._shortlist.nearest(cat._conn, key, 10, -1.0)
+        newer = cat._shortlist.nearest(cat._conn, key, 10, -1.0, after=1)
+        assert sorted(i for i, _ in everyone) == [1, 2, 3] and cat._shortlist.last_id == 3
+        assert sorted(i for i, _ in newer) == [2, 3]

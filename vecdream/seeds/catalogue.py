@@ -13,8 +13,10 @@ the :data:`SHORTLIST` catalogued seeds nearest the query by a shift/rotation-bli
 :data:`MOSAIC_GATE` or more.
 The check and the insert run in one ``BEGIN IMMEDIATE`` transaction, so concurrent
 issuers (threads or processes) are serialized on that short step: nothing is lost and
-no near-duplicate pair gets in. A killed process leaves its transaction uncommitted:
-the seed and its index rows are in together or not at all.
+no near-duplicate pair gets in. (The Mosaic registrations, seconds each, run before
+the lock against every committed seed; under it only against seeds issued since.)
+A killed process leaves its transaction uncommitted: the seed and its index rows are
+in together or not at all.
 
 Files are recognised by ``PRAGMA application_id``; ``PRAGMA user_version`` holds the
 schema version and :data:`MIGRATIONS` upgrades older files in place (one transaction
@@ -214,21 +216,24 @@ class Catalogue:
 
     def check(self, fp: SeedPrint) -> Match | None:
         """The catalogued seed this print collides with (None: admissible)."""
+        return self._hash_match(fp) or self._mosaic_match(fp)
+
+    def _hash_match(self, fp: SeedPrint) -> Match | None:
+        """Same canonical SVG, or a dihedral structure hash within the threshold."""
         row = self._conn.execute("SELECT id FROM seeds WHERE sha256 = ?",
                                  (fp.sha256,)).fetchone()
         if row is not None:
             return self._match(hash_index.Hit(row[0], 0), None, exact=True)
         hits = hash_index.near(self._conn, fp.hashes, self.threshold)
-        if hits:
-            return self._match(hits[0], fp.embedding)
-        return self._mosaic_match(fp)
+        return self._match(hits[0], fp.embedding) if hits else None
 
-    def _mosaic_match(self, fp: SeedPrint) -> Match | None:
-        """The first shortlisted seed the query registers onto (None: none does)."""
+    def _mosaic_match(self, fp: SeedPrint, after: int = 0) -> Match | None:
+        """The first shortlisted seed (of those with id > ``after``) the query registers
+        onto (None: none does)."""
         if fp.window is None or fp.query_key is None:
             return None
         for seed_id, _cosine in self._shortlist.nearest(self._conn, fp.query_key, SHORTLIST,
-                                                        MOSAIC_GATE):
+                                                        MOSAIC_GATE, after=after):
             row = self._conn.execute("SELECT mosaic, phash FROM seeds WHERE id = ?",
                                      (seed_id,)).fetchone()
             if row is None or row[0] is None:
@@ -266,8 +271,14 @@ class Catalogue:
         text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
         record = json.dumps(provenance or {}, sort_keys=True, default=str)
         try:
+            # Registering takes seconds: do it before the write lock, against every seed
+            # committed so far; under the lock only seeds issued since then are left.
+            hit = self.check(fp)
+            if hit is not None:
+                return IssueResult(False, collision=hit)
+            seen = self._shortlist.last_id
             with self._write() as c:
-                hit = self.check(fp)
+                hit = self._hash_match(fp) or self._mosaic_match(fp, after=seen)
                 if hit is not None:
                     return IssueResult(False, collision=hit)
                 cur = c.execute(

@@ -26,12 +26,16 @@ class ShortlistIndex:
         self._keys = np.zeros((0, KEY_SIZE), np.float32)
         self._count = 0
 
+    @property
+    def last_id(self) -> int:
+        """The newest seed id read so far (0: none); ids only grow."""
+        return int(self._ids[self._count - 1]) if self._count else 0
+
     def update(self, conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
         """Read the rows issued since the last call; every id and key so far."""
         n = self._count
-        last = int(self._ids[n - 1]) if n else 0
         rows = conn.execute("SELECT id, mosaic_key FROM seeds WHERE id > ? AND "
-                            "mosaic_key IS NOT NULL ORDER BY id", (last,)).fetchall()
+                            "mosaic_key IS NOT NULL ORDER BY id", (self.last_id,)).fetchall()
         if rows:
             need = n + len(rows)
             if need > len(self._ids):
@@ -45,10 +49,14 @@ class ShortlistIndex:
             self._count = need
         return self._ids[: self._count], self._keys[: self._count]
 
-    def nearest(self, conn: sqlite3.Connection, key: np.ndarray, k: int, gate: float
-                ) -> list[tuple[int, float]]:
-        """Up to ``k`` ``(seed id, cosine)``, nearest first, cosine at least ``gate``."""
+    def nearest(self, conn: sqlite3.Connection, key: np.ndarray, k: int, gate: float,
+                after: int = 0) -> list[tuple[int, float]]:
+        """Up to ``k`` ``(seed id, cosine)``, nearest first, cosine at least ``gate``,
+        among the seeds with id > ``after``."""
         ids, keys = self.update(conn)
+        if after:
+            start = int(np.searchsorted(ids, after, side="right"))  # ids are read in order
+            ids, keys = ids[start:], keys[start:]
         if not len(ids):
             return []
         cosine = keys @ key.astype(np.float32)
