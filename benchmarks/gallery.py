@@ -104,8 +104,8 @@ def main() -> None:
 
     for layer, c in CHANNELS:
         t = time.perf_counter()
-        r = optimize_strokes(objective=channel(net, layer, c), n_paths=150, size=160,
-                             steps=steps(120), views=4, **DREAM, **common)
+        r = optimize_strokes(objective=channel(net, layer, c), size=160, steps=steps(120),
+                             views=4, **{**STYLES["clean"], "n_paths": 150}, **common)
         save_drawing(r.drawing, out / f"dream_{layer.replace('.', '')}_{c}.png", 160)
         done(f"dream {layer}:{c}", t)
 
@@ -149,7 +149,7 @@ def main() -> None:
 
     objective = channel(net, "blocks.4", 50)
     small = optimize_strokes(objective=objective, n_paths=100, size=128, steps=steps(100),
-                             views=4, **DREAM, **common).drawing
+                             views=4, hygiene=DREAM, **common).drawing
     big = small.scaled(576 / (3 * 128))
     large = upscale(big, 3, 576, objective=objective, steps=steps(40), views=4,
                     width=float(big.widths[0]), seam_frac=0.5, jitter=2.0, **common).drawing

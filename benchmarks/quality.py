@@ -37,6 +37,7 @@ import torch
 
 from vecdream import Drawing, render
 from vecdream.dream.augment import make_views, sample_views
+from vecdream.dream.hygiene import Hygiene
 from vecdream.dream.init import smooth_strokes
 from vecdream.dream.loops import self_crossings
 from vecdream.dream.optimize import optimize_strokes
@@ -48,20 +49,23 @@ from vecdream.objectives.geometry import contour_lengths, turning
 HELD_OUT = [("blocks.2", 7), ("blocks.3", 20), ("blocks.4", 50), ("blocks.5", 30)]
 """Channels no test, example or ``make dream`` uses."""
 
+PREVIOUS = Hygiene(bend=0.05, untangle=0.09)
+"""``vecdream dream``'s hygiene before issue 20 (at width 1)."""
+
 CONFIGS = {
-    "walk": {"init": "walk"},  # the old default: random walks, no regularizer, no pruning
-    "smooth": {"init": "smooth"},
-    "walk+prune": {"prune_every": 10},
-    "smooth+prune": {"init": "smooth", "prune_every": 10},
-    "smooth+bend": {"init": "smooth", "bend": 0.05},
-    "smooth+bend+prune": {"init": "smooth", "bend": 0.05, "prune_every": 10},
-    "smooth+prune+minlen": {"init": "smooth", "prune_every": 10, "min_length": 6.0},
-    "smooth+bend0.3": {"init": "smooth", "bend": 0.3},
-    "default": dict(DREAM),  # what `vecdream dream` does (vecdream.dream.styles.DREAM)
+    "walk": {"hygiene": Hygiene(init="walk")},  # the first default: no regularizer
+    "smooth": {"hygiene": Hygiene()},
+    "walk+prune": {"hygiene": Hygiene(init="walk", prune_every=10)},
+    "smooth+prune": {"hygiene": Hygiene(prune_every=10)},
+    "smooth+bend": {"hygiene": Hygiene(bend=0.05)},
+    "smooth+bend+prune": {"hygiene": Hygiene(bend=0.05, prune_every=10)},
+    "smooth+bend0.3": {"hygiene": Hygiene(bend=0.3)},
+    "previous": {"hygiene": PREVIOUS},
+    "default": {"hygiene": DREAM, "width": "0.9%"},  # what `vecdream dream` does
     # More Bezier segments per starting arc (3 by default): more activation, more loops.
-    "segments4": {**DREAM, "segments": 4},
-    "segments6": {**DREAM, "segments": 6},
-    "segments8": {**DREAM, "segments": 8},
+    "segments4": {"hygiene": PREVIOUS, "segments": 4},
+    "segments6": {"hygiene": PREVIOUS, "segments": 6},
+    "segments8": {"hygiene": PREVIOUS, "segments": 8},
 }
 
 EVAL_VIEWS, EVAL_SEED = 16, 1234

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         objective=channel(net, layer, args.channel),  # minimize -mean activation
         n_paths=args.paths, size=args.size, steps=args.steps, views=args.views,
         colors="free" if args.colors else False, seed=args.seed, device="cpu", progress=True,
-        **DREAM,  # as `vecdream dream` draws: smooth arcs, bending, small loops cut
+        width="0.9%", hygiene=DREAM,  # as `vecdream dream` draws: bold, clean strokes
     )
 
     svg = args.out / "dream_channel.svg"

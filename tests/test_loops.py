@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from vecdream import Drawing, optimize_strokes, render
+from vecdream.dream.hygiene import Hygiene
 from vecdream.dream.loops import cut_loops, self_crossings, untangling
 
 
@@ -67,7 +68,7 @@ def test_optimize_strokes_untangle_leaves_fewer_self_crossings(one_thread):
     counts = {}
     for untangle in (0.0, 2.5):
         r = optimize_strokes(objective=dark, n_paths=12, size=48, steps=45, views=1,
-                             augment=None, seed=0, device="cpu", init="walk",
-                             untangle=untangle)
+                             augment=None, seed=0, device="cpu",
+                             hygiene=Hygiene(init="walk", untangle=untangle))
         counts[untangle] = int(self_crossings(r.drawing).sum())
     assert counts[2.5] < counts[0.0]

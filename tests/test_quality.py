@@ -23,6 +23,7 @@ from vecdream.dream.hygiene import Hygiene
 from vecdream.dream.init import arc_points, smooth_strokes
 from vecdream.dream.large import upscale
 from vecdream.dream.optimize import optimize_strokes
+from vecdream.dream.reseed import Reseed
 from vecdream.dream.styles import STYLES, cli_values
 from vecdream.dream.windows import _sample_corners
 from vecdream.nets import load_net
@@ -78,7 +79,7 @@ def test_hygiene_moves_harmful_strokes_where_ink_is_wanted():
     opt.state[points] = {"exp_avg": torch.ones_like(points),
                          "exp_avg_sq": torch.ones_like(points)}
     d.points = points
-    n = Hygiene(every=1).apply([d], grad, opt, torch.Generator().manual_seed(0))
+    n = Reseed(every=1).apply([d], grad, opt, torch.Generator().manual_seed(0))
     assert n == 1 and d.points.shape == before.shape
     moved = (d.points.detach() != before).any(dim=(1, 2))
     assert moved.tolist() == [i == 3 for i in range(10)]
@@ -90,7 +91,7 @@ def test_hygiene_moves_harmful_strokes_where_ink_is_wanted():
 
 def test_prune_reseed_is_deterministic_and_resumes_exactly(net):
     kw = {"objective": channel(net, "blocks.2", 3), "n_paths": 20, "size": 48, "views": 2,
-          "seed": 3, "device": "cpu", "init": "smooth", "prune_every": 2, "bend": 0.05}
+          "seed": 3, "device": "cpu", "hygiene": Hygiene(prune_every=2, bend=0.05)}
     full = optimize_strokes(steps=6, **kw)
     again = optimize_strokes(steps=6, **kw)
     assert torch.equal(full.drawing.points, again.drawing.points)
@@ -100,7 +101,7 @@ def test_prune_reseed_is_deterministic_and_resumes_exactly(net):
                                            "optimizer_state": part.optimizer_state})
     assert torch.equal(resumed.drawing.points, full.drawing.points)
     assert full.history["loss"][3:] == resumed.history["loss"]
-    plain = optimize_strokes(steps=6, **{**kw, "prune_every": 0})
+    plain = optimize_strokes(steps=6, **{**kw, "hygiene": Hygiene(bend=0.05)})
     assert not torch.equal(plain.drawing.points, full.drawing.points)  # it did something
 
 
@@ -149,14 +150,15 @@ def test_styles_are_option_sets_of_optimize_strokes_and_the_cli():
 def test_cli_style_fills_options_the_command_line_did_not_give(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     args = ["dream", "--layer", "blocks.1", "--channel", "0", "--size", "32", "--views", "1",
-            "--steps", "1", "--seed", "0", "--style", "clean", "--paths", "7",
+            "--steps", "1", "--seed", "0", "--style", "dense", "--paths", "7", "--xing", "3",
             "--out", "a.svg"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     options = load_checkpoint(tmp_path / "a.ckpt").options
-    assert options["paths"] == 7  # given: kept
-    assert options["init"] == "smooth" and options["width"] == "1.5"  # from the style
-    assert options["prune_every"] == 10 and options["style"] == "clean"
+    assert options["paths"] == 7 and options["xing"] == 3  # given: kept
+    assert options["init"] == "smooth" and options["width"] == "0.45%"  # from the style
+    assert options["prune_every"] == 10 and options["style"] == "dense"
+    assert options["anneal"] == "0.4,0.1" and options["min_length"] == 0.02
     resumed = CliRunner().invoke(main, ["dream", "--resume", "a.ckpt", "--steps", "2"])
     assert resumed.exit_code == 0, resumed.output  # the filled values are no conflict
     again = load_checkpoint(tmp_path / "a.ckpt")

@@ -16,9 +16,9 @@ from types import ModuleType
 
 MOVED: dict[str, str] = {
     f"vecdream.{name}": f"vecdream.dream.{name}"
-    for name in ("augment", "channels", "channels_job", "hygiene", "init", "large", "loop",
+    for name in ("augment", "channels", "channels_job", "init", "large", "loop",
                  "loops", "optimize", "pen", "photo", "styles", "sweep", "tiles", "windows")
-}
+} | {"vecdream.hygiene": "vecdream.dream.reseed"}  # its class is now Reseed
 """``old module name -> new module name``."""
 
 

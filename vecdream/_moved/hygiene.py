@@ -1,4 +1,4 @@
-"""Deprecated: use :mod:`vecdream.dream.hygiene` (see :mod:`vecdream._moved`)."""
+"""Deprecated: use :mod:`vecdream.dream.reseed` (see :mod:`vecdream._moved`)."""
 
 from vecdream._moved import alias
 

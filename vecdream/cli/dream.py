@@ -44,6 +44,7 @@ from vecdream.cli.options import (
 from vecdream.cli.resume import load_for_resume, stored_options
 from vecdream.cli.run import GIF_FRAMES, Recorder, run
 from vecdream.dream.optimize import optimize_strokes
+from vecdream.dream.pen import resolve_width
 
 __all__ = ["dream_command", "paint_command"]
 
@@ -225,7 +226,7 @@ def _dream_large(p: dict, outputs: Outputs, ckpt, meta: dict, kwargs: dict) -> N
                  **hygiene_kwargs(p))
     tiles = p["tiles"] or (1, 1)
     factor = p["size"] / (max(tiles) * p["small_size"])  # the tiled canvas's long side: --size
-    width = kwargs["width"]
+    width = resolve_width(kwargs["width"], (p["small_size"], p["small_size"]))
     kwargs["width"] = (width * factor if isinstance(width, float)
                        else ("free", width[1] * factor, width[2] * factor))
     kwargs["lr_points"] *= 0.25  # the finetune goes on at the dream's final rate
@@ -234,7 +235,7 @@ def _dream_large(p: dict, outputs: Outputs, ckpt, meta: dict, kwargs: dict) -> N
     recorder = _recorder(outputs, {**p, "steps": kwargs["steps"]}, "dream", meta, "large",
                          p["gif"] is not None)  # GIF frames spread over the finetune
     run(recorder, upscale, p["gif"], drawing=[d.scaled(factor) for d in result.drawings],
-        tiles=tiles, size=p["size"], **kwargs)
+        tiles=tiles, size=p["size"], **kwargs, **hygiene_kwargs(p))
 
 
 @click.command("paint")
@@ -284,7 +285,7 @@ def paint_command(ctx: click.Context, **p) -> None:
                          init_image=image)
     recorder = _recorder(outputs, p, "paint", _metadata("paint", p, size), "single",
                          p["gif"] is not None)
-    width = kwargs["width"]
+    width = kwargs["width"] = resolve_width(kwargs["width"], size)
     start = photo_start(image, p["paths"],
                         width=width if isinstance(width, float) else width[2] / 2,
                         seed=p["seed"])

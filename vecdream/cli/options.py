@@ -11,11 +11,10 @@ from pathlib import Path
 import click
 
 from vecdream.dream.optimize import DEFAULT_LAYER
-from vecdream.dream.styles import DREAM
 
 __all__ = [
     "DEFAULT_NET", "DREAM_LAYER", "PAINT_LAYER", "apply_style", "colors_mode", "common_options",
-    "hygiene_kwargs", "parse_tiles", "parse_width", "style_options",
+    "hygiene_kwargs", "parse_anneal", "parse_tiles", "parse_width", "style_options",
 ]
 
 DEFAULT_NET, _DEFAULT_NET_LAYER = DEFAULT_LAYER.split(":")
@@ -46,13 +45,17 @@ def colors_mode(text: str) -> bool | str | list[tuple[float, float, float]]:
     return palette
 
 
-def parse_width(text: str) -> float | tuple[str, float, float]:
-    """``--width`` as optimize_strokes takes it: a number or ``("free", lo, hi)``."""
+def parse_width(text: str) -> float | str | tuple[str, float, float]:
+    """``--width`` as optimize_strokes takes it: a number, a share of the canvas side
+    (``"0.9%"``, kept as text) or ``("free", lo, hi)``."""
     try:
         if text.startswith("free"):
             _, lo, hi = text.split(":")
-            width: float | tuple[str, float, float] = ("free", float(lo), float(hi))
+            width: float | str | tuple[str, float, float] = ("free", float(lo), float(hi))
             ok = 0 <= width[1] <= width[2]
+        elif text.endswith("%"):
+            width = text
+            ok = 0 < float(text[:-1]) <= 100
         else:
             width = float(text)
             ok = width > 0
@@ -60,8 +63,8 @@ def parse_width(text: str) -> float | tuple[str, float, float]:
         ok = False
     if not ok:
         raise click.BadParameter(
-            f"expected a positive number or 'free:LO:HI' with 0 <= LO <= HI, got {text!r}",
-            param_hint="'--width'")
+            f"expected a positive number, a share of the canvas side like 0.9%, or "
+            f"'free:LO:HI' with 0 <= LO <= HI, got {text!r}", param_hint="'--width'")
     return width
 
 
@@ -104,7 +107,8 @@ _COMMON = [
     click.option("--augment", type=click.Choice(["seed", "lucent", "none"]), default="seed",
                  show_default=True, help="View preset."),
     click.option("--width", default="1.0", show_default=True, callback=_check(parse_width),
-                 help="Stroke width in user units, or free:LO:HI to optimize it."),
+                 help="Stroke width in user units, a share of the canvas side (0.9%), or "
+                      "free:LO:HI to optimize it (dream: from --style, 0.9%)."),
     click.option("--lr", "lr_points", type=click.FloatRange(min=0, min_open=True), default=1.0,
                  show_default=True, help="Learning rate of the points (pixels)."),
     click.option("--weights", default="imagenet", show_default=True,
@@ -142,25 +146,46 @@ def check_colors(_ctx, _param, text: str) -> str:
     return text
 
 
+def parse_anneal(text: str) -> tuple[float, ...]:
+    """``--anneal`` as a tuple of learning-rate factors in (0, 1]."""
+    try:
+        factors = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        factors = ()
+    if len(factors) != 2 or not all(0 < f <= 1 for f in factors):
+        raise click.BadParameter(f"expected two factors in (0, 1] like 0.4,0.1, got {text!r}",
+                                 param_hint="'--anneal'")
+    return factors
+
+
 _STYLE = [
-    click.option("--style", type=click.Choice(["clean", "dense", "colour"]), default=None,
-                 help="A named set of options (vecdream.dream.styles.STYLES); options given on "
-                      "the command line override it."),
-    click.option("--init", type=click.Choice(["smooth", "walk"]), default=DREAM["init"],
-                 show_default=True, help="Random start: random walks or short smooth arcs."),
-    click.option("--bend", type=click.FloatRange(min=0), default=DREAM["bend"],
+    click.option("--style", type=click.Choice(["clean", "dense", "colour"]), default="clean",
                  show_default=True,
-                 help="Weight of the bending-energy regularizer (unties loops; 0: off)."),
-    click.option("--ink", type=click.FloatRange(min=0), default=0.0, show_default=True,
-                 help="Weight of the ink-length penalty (fewer, shorter strokes)."),
-    click.option("--prune-every", type=click.IntRange(min=0), default=0, show_default=True,
-                 help="Re-seed strokes that do not help every N steps (0: never)."),
-    click.option("--min-length", type=click.FloatRange(min=0), default=0.0, show_default=True,
-                 help="With --prune-every: also re-seed strokes shorter than this (units)."),
-    click.option("--untangle", type=click.FloatRange(min=0, max=1), default=DREAM["untangle"],
-                 show_default=True,
+                 help="A named set of options (vecdream.dream.styles.STYLES) that fills every "
+                      "option below, and --paths/--width/--colors, not given on the command "
+                      "line."),
+    click.option("--init", type=click.Choice(["smooth", "walk"]), default=None,
+                 help="Random start: short smooth arcs or random walks."),
+    click.option("--bend", type=click.FloatRange(min=0), default=None,
+                 help="Weight of the bending-energy penalty (0: off)."),
+    click.option("--xing", type=click.FloatRange(min=0), default=None,
+                 help="Weight of the fold penalty: cubics that turn both ways, where curls "
+                      "start (0: off)."),
+    click.option("--overdraw", type=click.FloatRange(min=0), default=None,
+                 help="Weight of the overdraw penalty: ink darker than one pen pass (0: off)."),
+    click.option("--ink", type=click.FloatRange(min=0), default=None,
+                 help="Weight of the ink-length penalty: fewer, shorter strokes (0: off)."),
+    click.option("--untangle", type=click.FloatRange(min=0, max=1), default=None,
                  help="Every 20 steps cut self-loops shorter than this fraction of the "
                       "canvas side out of the strokes (0: off)."),
+    click.option("--prune-every", type=click.IntRange(min=0), default=None,
+                 help="Re-seed strokes that do not help every N steps (0: never)."),
+    click.option("--min-length", type=click.FloatRange(min=0, max=1), default=None,
+                 help="Drop (and with --prune-every re-seed) strokes shorter than this "
+                      "fraction of the canvas side (0: none)."),
+    click.option("--anneal", default=None, callback=_check(parse_anneal),
+                 help="Learning-rate factors after half and three quarters of the run, "
+                      "e.g. 0.4,0.1."),
 ]
 
 
@@ -176,13 +201,19 @@ def apply_style(ctx: click.Context, p: dict) -> None:
 
     from vecdream.dream.styles import cli_values
 
-    if p.get("style") is None:
-        return
     for name, value in cli_values(p["style"]).items():
         if ctx.get_parameter_source(name) == ParameterSource.DEFAULT:
             p[name] = value
 
 
 def hygiene_kwargs(p: dict) -> dict:
-    """optimize_strokes keyword arguments of the stroke-hygiene options."""
-    return {k: p[k] for k in ("init", "bend", "ink", "prune_every", "min_length", "untangle")}
+    """optimize_strokes keyword arguments of the stroke-hygiene options. An option still
+    unset (a checkpoint that predates it) is off: ``Hygiene()``'s value."""
+    from dataclasses import fields
+
+    from vecdream.dream.hygiene import Hygiene
+
+    given = {f.name: p[f.name] for f in fields(Hygiene) if p.get(f.name) is not None}
+    if "anneal" in given:
+        given["anneal"] = parse_anneal(given["anneal"])
+    return {"hygiene": Hygiene(**given)}

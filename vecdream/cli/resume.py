@@ -22,7 +22,7 @@ FREE_ON_RESUME = frozenset({"steps", "out", "gif", "snapshot_every", "device", "
 """Options a resumed run may change: the total step count, outputs, device."""
 
 _NOT_RESTORED = frozenset({"device", "resume"})  # the machine decides; resume is the key
-_BEFORE_OPTION = {"untangle": 0.0}
+_BEFORE_OPTION = {"untangle": 0.0, "xing": 0.0, "overdraw": 0.0, "anneal": "0.5,0.25"}
 """Options newer than some checkpoints, and the value that resumes such a run as it began."""
 _PATHS = frozenset({"out", "gif", "photo"})
 _TUPLES = frozenset({"tiles"})

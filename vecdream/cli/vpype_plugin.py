@@ -81,7 +81,9 @@ def vddream(document, layer: str | None, channel: int, paths: int, size: int, st
             seed: int, page: str, margin: str, pen: str, pens: str, fill: str):
     """Dream a drawing (vecdream dream's defaults, offline) and add it as pen layers."""
     from vecdream.dream.optimize import DEFAULT_LAYER, optimize_strokes
+    from vecdream.dream.styles import STYLES
 
-    result = optimize_strokes(layer or DEFAULT_LAYER, channel, n_paths=paths, size=size,
-                              steps=steps, seed=seed, device="cpu")
+    clean = {**STYLES["clean"], "n_paths": paths}  # the dream command's look
+    result = optimize_strokes(layer or DEFAULT_LAYER, channel, size=size, steps=steps,
+                              seed=seed, device="cpu", **clean)
     return _add_drawing(document, result.drawing, page, margin, pen, pens, fill)

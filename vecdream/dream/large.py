@@ -20,6 +20,7 @@ from torch import Tensor
 
 from vecdream.drawing import Drawing
 from vecdream.dream.augment import make_views
+from vecdream.dream.hygiene import Hygiene
 from vecdream.dream.loop import (
     ColorMode,
     Result,
@@ -32,6 +33,7 @@ from vecdream.dream.loop import (
     run_loop,
 )
 from vecdream.dream.pen import set_pen_width
+from vecdream.dream.styles import style_hygiene
 from vecdream.dream.tiles import parse_tiles, tile_drawing
 from vecdream.dream.windows import pixel_size, window_views
 from vecdream.objectives import Objective, palette
@@ -77,6 +79,7 @@ def upscale(
     page: str | tuple[float, float] = "A4",
     seam_frac: float = 0.5,
     jitter: float = 0.0,
+    hygiene: Hygiene | str | None = None,
 ) -> Result:
     """Tile a drawing ``kx x ky`` and finetune it on the large canvas, scored in windows.
 
@@ -109,6 +112,10 @@ def upscale(
             offset of this standard deviation (output pixels of ``size``, drawn from
             ``seed``), so the copies start apart and drift into a pattern with small
             irregularities instead of a copy-paste.
+        hygiene: the line-work penalties and learning-rate annealing of a
+            :class:`~vecdream.dream.hygiene.Hygiene` (or a style's name), so the finetune
+            keeps the strokes as clean as the small dream did; its start, loop cuts,
+            re-seeding and minimum length are the small dream's business. None: off.
 
     Returns:
         :class:`~vecdream.dream.optimize.Result`; ``StepInfo.renders`` are the overviews.
@@ -127,6 +134,12 @@ def upscale(
     objective, crop = _resolve(layer, channel, objective, weights, dev)
     if colors not in (False, "free"):
         objective = objective + palette(colors)
+    hygiene = Hygiene() if hygiene is None else style_hygiene(hygiene)
+    if hygiene.regularizer() is not None:
+        objective = objective + hygiene.regularizer()
+    if len(hygiene.anneal) != len(milestones):
+        raise ValueError(f"hygiene.anneal: expected one factor per milestone "
+                         f"({len(milestones)}), got {hygiene.anneal!r}")
     if not (0 <= seam_frac <= 1 and jitter >= 0):
         raise ValueError(f"upscale: expected 0 <= seam_frac <= 1 and jitter >= 0, got "
                          f"seam_frac={seam_frac}, jitter={jitter}")
@@ -151,7 +164,8 @@ def upscale(
     return run_loop(drawings, objective, view_fn, make_generator(seed), dev, width=width,
                     colors=colors, steps=steps, milestones=milestones, prune_alpha=prune_alpha,
                     lrs=(lr_points / px_per_unit, lr_colors, lr_widths / px_per_unit),
-                    callback=callback, progress=progress, desc="upscale")
+                    callback=callback, progress=progress, desc="upscale",
+                    lr_factors=hygiene.anneal)
 
 
 

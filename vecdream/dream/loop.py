@@ -17,21 +17,21 @@ import torch
 from torch import Tensor
 
 from vecdream.drawing import Drawing
-from vecdream.dream.hygiene import Hygiene
+from vecdream.dream.reseed import Reseed
 from vecdream.objectives import DreamContext, Objective, channel, layer_norm
 
 __all__ = [
     "ColorMode", "Result", "StepInfo", "ViewFn", "WidthMode", "channels_last", "check_modes",
-    "make_generator",
-    "resolve_device", "resolve_objective", "run_loop",
+    "make_generator", "resolve_device", "resolve_objective", "run_loop",
 ]
 
 log = logging.getLogger(__name__)
 
 ColorMode = bool | str | Sequence[Sequence[float]]
 """``False`` (black, fixed), ``"free"`` (RGBA optimized) or a palette ``[(r, g, b), ...]``."""
-WidthMode = float | tuple[str, float, float]
-"""A fixed stroke width, or ``("free", lo, hi)`` to optimize widths within ``[lo, hi]``."""
+WidthMode = float | str | tuple[str, float, float]
+"""A fixed stroke width (user units, or ``"0.9%"``: a share of the canvas's mean side),
+or ``("free", lo, hi)`` to optimize widths within ``[lo, hi]`` units."""
 ViewFn = Callable[[list[Drawing]], tuple[Tensor, Tensor]]
 """What one step scores: ``drawings -> (views (B*V, 3, h, w), renders (B, 3, H, W))``."""
 
@@ -198,16 +198,19 @@ def run_loop(drawings: list[Drawing], objective: Objective, view_fn: ViewFn,
              milestones: Sequence[float], prune_alpha: float,
              callback: Callable[[StepInfo], bool | None] | None = None,
              progress: bool = False, start_step: int = 0, optimizer_state: dict | None = None,
-             desc: str = "dream", hygiene: Hygiene | None = None) -> Result:
+             desc: str = "dream", reseed: Reseed | None = None,
+             lr_factors: Sequence[float] | None = None) -> Result:
     """The Adam loop shared by :func:`~vecdream.dream.optimize.optimize_strokes` and
     :func:`~vecdream.dream.large.upscale`.
 
     ``view_fn`` decides what a step scores (the whole render, or windows of a large
     canvas); ``lrs`` are the (points, colours, widths) learning rates in user units.
     Views draw from torch's global RNG (kornia takes no generator): it is seeded from
-    ``generator`` inside a fork, so the caller's RNG state is untouched. ``hygiene``
-    prunes and re-seeds strokes on its steps (:mod:`vecdream.dream.hygiene`), drawing from a
+    ``generator`` inside a fork, so the caller's RNG state is untouched. ``reseed``
+    prunes and re-seeds strokes on its steps (:mod:`vecdream.dream.reseed`), drawing from a
     generator seeded from ``(seed, step)`` so a resumed run does what the full one did.
+    ``lr_factors[k]`` multiplies the learning rates once ``k + 1`` milestones are passed
+    (default: halved at each).
     """
     if isinstance(width, tuple):
         for d in drawings:
@@ -229,15 +232,17 @@ def run_loop(drawings: list[Drawing], objective: Objective, view_fn: ViewFn,
                 # Step k's views depend on (seed, k) only: a run resumed at any step
                 # draws the views the uninterrupted run drew (bit-for-bit on CPU).
                 torch.manual_seed(base + step)
-                halvings = sum(step > m * steps for m in milestones)
+                passed = sum(step > m * steps for m in milestones)
+                factor = (1.0 if passed == 0 else 0.5**passed if lr_factors is None
+                          else lr_factors[passed - 1])
                 for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
-                    group["lr"] = lr * 0.5**halvings
-                probe = hygiene is not None and hygiene.due(step, steps)
+                    group["lr"] = lr * factor
+                probe = reseed is not None and reseed.due(step, steps)
                 loss, renders, pixel_grad = _step(drawings, objective, optimizer, view_fn,
                                                   probe, colors is False)
                 _project(drawings, width)
                 if probe:
-                    hygiene.apply(drawings, pixel_grad, optimizer,
+                    reseed.apply(drawings, pixel_grad, optimizer,
                                   torch.Generator().manual_seed((base + step) % 2**63))
                     _unprobe(drawings, colors is False)
                 history["loss"].append(loss)
@@ -266,7 +271,7 @@ def _step(drawings: list[Drawing], objective: Objective, optimizer: torch.optim.
     """One Adam step: render → views → objective → backward → update.
 
     With ``probe`` the backward also fills ``d.stroke.grad`` (each stroke's worth) and
-    the loss gradient on the renders, for :class:`~vecdream.dream.hygiene.Hygiene`; the
+    the loss gradient on the renders, for :class:`~vecdream.dream.reseed.Reseed`; the
     forward computation, and so the step, is unchanged.
     Returns the loss, the renders ``(B, 3, H, W)`` it was computed on and that gradient
     (None without ``probe``, or when the renders are not what was scored)."""

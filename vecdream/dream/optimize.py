@@ -14,7 +14,7 @@ from torch import Tensor
 
 from vecdream.drawing import Drawing
 from vecdream.dream.augment import make_views, sample_views
-from vecdream.dream.hygiene import Hygiene
+from vecdream.dream.hygiene import Hygiene, drop_short
 from vecdream.dream.init import initial_drawing
 from vecdream.dream.loop import (
     ColorMode,
@@ -29,8 +29,10 @@ from vecdream.dream.loop import (
     run_loop,
 )
 from vecdream.dream.loops import untangling
-from vecdream.dream.pen import set_pen_width
-from vecdream.objectives import Objective, bending, ink_length, palette
+from vecdream.dream.pen import resolve_width, set_pen_width
+from vecdream.dream.reseed import Reseed
+from vecdream.dream.styles import style_hygiene
+from vecdream.objectives import Objective, palette
 from vecdream.render import render
 
 # Result, StepInfo, ViewFn, make_generator, resolve_objective and run_loop live in
@@ -85,12 +87,7 @@ def optimize_strokes(
     optimizer_state: dict | None = None,
     pen: str | float | None = None,
     page: str | tuple[float, float] = "A4",
-    init: str = "smooth",
-    bend: float = 0.0,
-    ink: float = 0.0,
-    prune_every: int = 0,
-    min_length: float = 0.0,
-    untangle: float = 0.0,
+    hygiene: Hygiene | str | None = None,
 ) -> Result:
     """Optimize strokes so the rendered drawing minimizes an objective.
 
@@ -107,7 +104,8 @@ def optimize_strokes(
         augment: view preset (``"seed"``, ``"lucent"``), a callable, or None.
         colors: False (black, fixed), ``"free"`` (RGBA optimized) or a palette
             ``[(r, g, b), ...]`` (optimized, snapped to the palette at the end).
-        width: a fixed width, or ``("free", lo, hi)`` to optimize widths in [lo, hi].
+        width: a fixed width (units, or ``"0.9%"`` of the canvas's mean side), or
+            ``("free", lo, hi)`` to optimize widths in [lo, hi] units.
         lr_points, lr_colors, lr_widths: Adam learning rates (points in pixels).
         milestones: fractions of ``steps`` where the learning rates halve.
         batch: drawings optimized together (for ``diversity``).
@@ -125,50 +123,48 @@ def optimize_strokes(
             (:func:`vecdream.dream.pen.pen_width_units`), fixed, so the render is the
             plot preview. Needs a fixed ``width`` (a free one raises ``ValueError``).
         page: the page of ``pen`` (``"A4"``, ``"A3"``, ``(w_mm, h_mm)``...).
-        init: random start, ``"smooth"`` (short arcs, :func:`vecdream.dream.init.smooth_strokes`;
-            higher activation than random walks on 3 of 4 held-out channels, see
-            BENCHMARKS.md) or ``"walk"`` (the seed project's random walks).
-        bend: weight of the :func:`~vecdream.objectives.bending` regularizer.
-        ink: weight of the :func:`~vecdream.objectives.ink_length` regularizer.
-        prune_every: every this many steps (in the first half of the run) re-seed strokes that
-            do not help the objective (:class:`vecdream.dream.hygiene.Hygiene`); 0: never.
-        min_length: with ``prune_every``, also re-seed strokes shorter than this
-            (user units).
-        untangle: every 20 steps (until 75 % of the run) cut self-loops shorter than this
-            fraction of the canvas's mean side out of the strokes
-            (:func:`vecdream.dream.loops.cut_loops`); 0: never. ``vecdream dream`` uses 0.09:
-            self-crossings per ink length 0.58 → 0.21 on ``make dream`` (BENCHMARKS.md).
+        hygiene: stroke-hygiene options (:class:`~vecdream.dream.hygiene.Hygiene`: the
+            random start, line-work penalties, re-seeding, loop cuts, minimum length,
+            learning-rate annealing), or the name of a style whose hygiene to use
+            (``"clean"``: what ``vecdream dream`` does). None: ``Hygiene()``, all off.
 
     Returns:
         :class:`Result` with the optimized drawing(s) and the loss history.
     """
+    hygiene = Hygiene() if hygiene is None else style_hygiene(hygiene)
+    wh = (size, size) if isinstance(size, int) else tuple(size)
+    width = resolve_width(width, wh)
     check_modes(colors, width, steps, views, pen)
+    if len(hygiene.anneal) != len(milestones):
+        raise ValueError(f"hygiene.anneal: expected one factor per milestone "
+                         f"({len(milestones)}), got {hygiene.anneal!r}")
     dev = resolve_device(device)
     objective, crop = resolve_objective(layer, channel, objective, weights=weights, device=dev)
     if colors not in (False, "free"):
         objective = objective + palette(colors)
-    if bend:
-        objective = objective + bend * bending()
-    if ink:
-        objective = objective + ink * ink_length()
-    wh = (size, size) if isinstance(size, int) else tuple(size)
+    regularizer = hygiene.regularizer()
+    if regularizer is not None:
+        objective = objective + regularizer
     generator = make_generator(seed)
     drawings = [d.to(dev) for d in _initial_drawings(
-        drawing, batch, n_paths, wh, width, colors, generator, init)]
+        drawing, batch, n_paths, wh, width, colors, generator, hygiene.init)]
     if pen is not None:
         width = set_pen_width(drawings, pen, page)
     view_fn = full_canvas_views(make_views(augment, min(crop, *wh)), views, wh)
-    if untangle:
-        callback = untangling(untangle, callback)
+    if hygiene.untangle:
+        callback = untangling(hygiene.untangle, callback)
+    side = (wh[0] + wh[1]) / 2
+    reseed = (Reseed(every=hygiene.prune_every, min_length=hygiene.min_length * side)
+              if hygiene.prune_every else None)
     # The views get their own generator: a resumed run (no random start drawn) must
     # draw the same views as the uninterrupted one.
-    return run_loop(drawings, objective, view_fn, make_generator(seed), dev, width=width,
-                    colors=colors,
-                    steps=steps, lrs=(lr_points, lr_colors, lr_widths), milestones=milestones,
-                    prune_alpha=prune_alpha, callback=callback, progress=progress,
-                    start_step=start_step, optimizer_state=optimizer_state,
-                    hygiene=Hygiene(every=prune_every, min_length=min_length)
-                    if prune_every else None)
+    result = run_loop(drawings, objective, view_fn, make_generator(seed), dev, width=width,
+                      colors=colors, steps=steps, lrs=(lr_points, lr_colors, lr_widths),
+                      milestones=milestones, prune_alpha=prune_alpha, callback=callback,
+                      progress=progress, start_step=start_step,
+                      optimizer_state=optimizer_state, reseed=reseed,
+                      lr_factors=hygiene.anneal)
+    return drop_short(result, hygiene.min_length * side)
 
 
 def full_canvas_views(view_maker: Callable[[Tensor], Tensor], views: int,

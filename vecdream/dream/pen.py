@@ -5,12 +5,14 @@ plotter's own (:mod:`vecdream.plot.geometry`: orientation, printable box inside 
 margins, fit), so a width computed here agrees with :func:`vecdream.plot.drawing_to_plot`
 given the same options. This module is used by the optimizers (``pen=`` of
 :func:`~vecdream.dream.optimize.optimize_strokes` and :func:`~vecdream.dream.large.upscale`) and
-imports only the plot stage's geometry, never the optimizers.
+imports only the plot stage's geometry, never the optimizers. :func:`resolve_width` reads
+a width given as a share of the canvas (``"0.9%"``), the dream's default.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 
 import torch
@@ -19,7 +21,7 @@ from vecdream.drawing import Drawing
 from vecdream.plot.geometry import fit_canvas, orient_page, printable_rect
 from vecdream.plot.units import page_size, parse_length
 
-__all__ = ["pen_width_units", "set_pen_width"]
+__all__ = ["pen_width_units", "resolve_width", "set_pen_width"]
 
 log = logging.getLogger(__name__)
 
@@ -64,3 +66,22 @@ def set_pen_width(drawings: Sequence[Drawing], pen: str | float,
         d.widths.fill_(width)
     log.info("pen %s on %s: stroke width %.4g user units", pen, page, width)
     return width
+
+
+def resolve_width(width: float | str | tuple[str, float, float], size: tuple[float, float]
+                  ) -> float | tuple[str, float, float]:
+    """``width`` in user units: ``"0.9%"`` is 0.9 % of the mean side of a ``size`` canvas.
+
+    Raises:
+        ValueError: a text that is not a percentage (the message names ``width``).
+    """
+    if not isinstance(width, str):
+        return width
+    try:
+        share = float(width.removesuffix("%")) / 100 if width.endswith("%") else math.nan
+    except ValueError:
+        share = math.nan
+    if not (share > 0 and math.isfinite(share)):
+        raise ValueError(f"width: expected a number of units or a share like '0.9%', got "
+                         f"{width!r}")
+    return share * (size[0] + size[1]) / 2

@@ -1,52 +1,69 @@
 """Named styles: documented sets of :func:`~vecdream.dream.optimize.optimize_strokes` options.
 
-A style is not a code path: it is only option values, which a user may override one by
-one (``--style clean --paths 150``). The CLI's ``--style`` fills every option the
-command line did not give from :func:`cli_values`, and a checkpoint stores the filled
-values, so ``--resume`` needs nothing more.
+A style is option values, not a code path: a stroke count, a width, colours and a
+:class:`~vecdream.dream.hygiene.Hygiene`. A user may override them one by one
+(``--style dense --paths 300``). The CLI's ``--style`` (``clean`` unless given) fills
+every option the command line did not give from :func:`cli_values`, and a checkpoint
+stores the filled values, so ``--resume`` needs nothing more.
 
 =========  ==================================================================
-clean      fewer, longer, smooth strokes: 100 arcs, width 1.5, a strong bending
-           penalty (0.2) and an ink penalty (0.02), useless strokes re-seeded every
-           10 steps, strokes under 6 units re-seeded.
-dense      a busy texture: 400 thin strokes (width 0.75), re-seeded every 10 steps.
+clean      what ``vecdream dream`` does: 200 bold strokes (0.9 % of the canvas side,
+           the seed gallery's look) with :data:`DREAM`'s hygiene.
+dense      a busy texture: 400 strokes half as wide, re-seeded every 10 steps.
 colour     a four-colour palette (near-black, red, blue, orange), free widths
-           0.5-4, re-seeded every 10 steps.
-
-Every style starts from :data:`DREAM`, what ``vecdream dream`` does by default: smooth
-arcs, small self-loops cut (untangle 0.09); dense and colour keep its bending weight
-(0.05).
+           0.5-4 units, re-seeded every 10 steps.
 =========  ==================================================================
+
+Every style keeps :data:`DREAM`'s line-work penalties, loop cuts, minimum length and
+learning-rate annealing (each measured in BENCHMARKS.md, "Pen art").
 
 Example:
     >>> from vecdream.dream.styles import STYLES
     >>> sorted(STYLES)
     ['clean', 'colour', 'dense']
-    >>> STYLES["clean"]["n_paths"]
-    100
+    >>> STYLES["clean"]["width"]
+    '0.9%'
 """
 
 from __future__ import annotations
 
-__all__ = ["DREAM", "STYLES", "cli_values"]
+from dataclasses import fields, replace
 
-DREAM: dict[str, object] = {"init": "smooth", "bend": 0.05, "untangle": 0.09}
-"""The stroke hygiene ``vecdream dream`` applies when no option says otherwise: smooth
-arcs, bending 0.05, small self-loops cut (each measured in BENCHMARKS.md, "Art
-quality"). The library's own defaults stay off, so ``paint`` and custom objectives are
-unchanged; ``optimize_strokes(..., **DREAM)`` dreams as the command does."""
+from vecdream.dream.hygiene import Hygiene
+
+__all__ = ["DREAM", "STYLES", "cli_values", "style_hygiene"]
+
+DREAM = Hygiene(init="smooth", bend=0.05, xing=20.0, untangle=0.09, min_length=0.02,
+                anneal=(0.4, 0.1))
+"""The stroke hygiene ``vecdream dream`` applies when no option says otherwise (style
+``clean``): smooth arcs, bending 0.05, the fold penalty 20, small self-loops cut, no
+stroke under 2 % of the side, learning rates 1 -> 0.4 -> 0.1. The library's own
+default (``Hygiene()``) stays off, so ``paint`` and custom objectives are unchanged;
+``optimize_strokes(..., hygiene=DREAM)`` dreams as the command does."""
 
 COLOUR_PALETTE = [(0.1, 0.1, 0.1), (0.84, 0.15, 0.16), (0.12, 0.47, 0.71), (1.0, 0.5, 0.05)]
 
 STYLES: dict[str, dict[str, object]] = {
-    "clean": {**DREAM, "n_paths": 100, "width": 1.5, "bend": 0.2, "ink": 0.02,
-              "prune_every": 10, "min_length": 6.0},
-    "dense": {**DREAM, "n_paths": 400, "width": 0.75, "ink": 0.0, "prune_every": 10,
-              "min_length": 0.0},
-    "colour": {**DREAM, "n_paths": 200, "colors": COLOUR_PALETTE, "width": ("free", 0.5, 4.0),
-               "ink": 0.0, "prune_every": 10, "min_length": 0.0},
+    "clean": {"n_paths": 200, "width": "0.9%", "hygiene": DREAM},
+    "dense": {"n_paths": 400, "width": "0.45%", "hygiene": replace(DREAM, prune_every=10)},
+    "colour": {"n_paths": 200, "colors": COLOUR_PALETTE, "width": ("free", 0.5, 4.0),
+               "hygiene": replace(DREAM, prune_every=10)},
 }
 """``optimize_strokes(layer, channel, **STYLES[name])`` draws in style ``name``."""
+
+
+def style_hygiene(hygiene: Hygiene | str) -> Hygiene:
+    """``hygiene`` itself, or the hygiene of the style it names.
+
+    Raises:
+        ValueError: an unknown style name (the message lists them).
+    """
+    if isinstance(hygiene, Hygiene):
+        return hygiene
+    if hygiene not in STYLES:
+        raise ValueError(f"hygiene: expected a Hygiene or one of {sorted(STYLES)}, "
+                         f"got {hygiene!r}")
+    return STYLES[hygiene]["hygiene"]
 
 
 def _hex(rgb) -> str:
@@ -55,7 +72,8 @@ def _hex(rgb) -> str:
 
 def cli_values(name: str) -> dict[str, object]:
     """The options of style ``name`` as the ``dream`` command spells them (its parameter
-    names and text values: ``paths``, ``width="free:0.5:4"``, ``colors="#1a1a1a,..."``).
+    names and text values: ``paths``, ``width="free:0.5:4"``, ``colors="#1a1a1a,..."``,
+    ``anneal="0.4,0.1"``, one entry per :class:`~vecdream.dream.hygiene.Hygiene` field).
 
     Raises:
         ValueError: for an unknown style (the message lists them).
@@ -68,9 +86,11 @@ def cli_values(name: str) -> dict[str, object]:
             out["paths"] = value
         elif key == "width":
             out["width"] = (f"free:{value[1]:g}:{value[2]:g}" if isinstance(value, tuple)
-                            else f"{value:g}")
+                            else value if isinstance(value, str) else f"{value:g}")
         elif key == "colors":
             out["colors"] = ",".join(_hex(c) for c in value)
-        else:
-            out[key] = value
+        elif key == "hygiene":
+            for f in fields(Hygiene):
+                v = getattr(value, f.name)
+                out[f.name] = ",".join(f"{x:g}" for x in v) if f.name == "anneal" else v
     return out

@@ -3,6 +3,7 @@ bending. Regularizers, added to a network objective with a weight."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -12,8 +13,8 @@ from vecdream.drawing import Drawing
 from vecdream.objectives.core import DreamContext, Objective
 from vecdream.render.flatten import sample_segments
 
-__all__ = ["bending", "contour_lengths", "grayscale", "ink_length", "palette", "turning",
-           "width_l1"]
+__all__ = ["bending", "contour_lengths", "folds", "grayscale", "ink_length", "overdraw",
+           "palette", "turning", "width_l1", "xing"]
 
 
 def contour_lengths(d: Drawing, samples: int = 8) -> Tensor:
@@ -95,3 +96,63 @@ def bending() -> Objective:
             terms.append((energy * used).sum(1).mean())
         return torch.stack(terms).mean()
     return Objective(fn, "bending")
+
+
+def folds(d: Drawing) -> tuple[Tensor, Tensor]:
+    """How much each cubic's control polygon turns both ways, ``(C, S)`` in [0, 1], and
+    the mask of used segments.
+
+    Per cubic ``p0..p3`` with ``sin θ1`` the turn at ``p1`` and ``sin θ2`` the turn at
+    ``p2``: ``relu(-sin θ1 · sin θ2)``, 0 for a C- or J-shaped cubic, up to 1 for an S
+    whose two turns are right angles (LIVE's "Xing" condition, made smooth).
+    """
+    s = (d.points.shape[1] - 1) // 3
+    idx = torch.arange(s, device=d.device)
+    ctrl = torch.stack([d.points[:, 3 * idx + k] for k in range(4)], dim=2)  # (C, S, 4, 2)
+    e = ctrl[:, :, 1:] - ctrl[:, :, :-1]  # (C, S, 3, 2)
+    norm = e.norm(dim=-1) + 1e-6
+    sin = (e[..., :-1, 0] * e[..., 1:, 1] - e[..., :-1, 1] * e[..., 1:, 0]) / (
+        norm[..., :-1] * norm[..., 1:])  # (C, S, 2)
+    used = idx[None] < d.n_segments[:, None]
+    return torch.relu(-sin[..., 0] * sin[..., 1]), used
+
+
+def xing() -> Objective:
+    """Self-intersection ("Xing") penalty: the mean of :func:`folds` over the used cubics
+    of every stroke. A cubic that turns both ways is where a stroke starts a curl or a
+    cusp; penalizing it keeps strokes C-shaped, as LIVE does."""
+    def fn(ctx: DreamContext) -> Tensor:
+        terms = []
+        for d in ctx.drawings:
+            if d.points.shape[1] < 4 or d.points.shape[0] == 0:
+                terms.append(d.points.sum() * 0)
+                continue
+            fold, used = folds(d)
+            terms.append((fold * used).sum() / used.sum().clamp(min=1))
+        return torch.stack(terms).mean()
+    return Objective(fn, "xing")
+
+
+def overdraw(sigma: float = 2.0) -> Objective:
+    """Overdraw penalty on the plain renders (calligraph): darkness blurred over
+    ``sigma`` pixels, and whatever is darker than a single pass of the drawing's pen
+    blurred the same way, penalized (mean over pixels). Parallel strokes that touch and
+    knots of strokes score high; one stroke or a clean crossing close to 0."""
+    radius = max(1, round(3 * sigma))
+    x = torch.arange(-radius, radius + 1, dtype=torch.float32)
+    kernel = torch.exp(-x**2 / (2 * sigma**2))
+    kernel = kernel / kernel.sum()
+
+    def fn(ctx: DreamContext) -> Tensor:
+        ink = 1 - ctx.renders.mean(1, keepdim=True)  # (B, 1, H, W)
+        k = kernel.to(ink)
+        blur = torch.nn.functional.conv2d(ink, k.view(1, 1, 1, -1), padding=(0, radius))
+        blur = torch.nn.functional.conv2d(blur, k.view(1, 1, -1, 1), padding=(radius, 0))
+        terms = []
+        for b, d in enumerate(ctx.drawings):
+            px = ink.shape[-1] / d.size[0]  # pixels per user unit
+            w = float(d.widths.detach().median()) * px if len(d) else 1.0
+            one_pass = math.erf(w / (2 * math.sqrt(2) * sigma))  # peak of one blurred line
+            terms.append(torch.relu(blur[b] - one_pass).mean())
+        return torch.stack(terms).mean()
+    return Objective(fn, f"overdraw(sigma={sigma:g})")
