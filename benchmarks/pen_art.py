@@ -8,7 +8,8 @@ run in three configurations:
   side, :data:`vecdream.dream.styles.DREAM`);
 * ``previous``: the default before issue 20 (width 1, smooth arcs, bending 0.05,
   untangle 0.09, learning rates halved);
-* ``colour``: ``--style colour``.
+* ``colour``: ``--style colour``;
+* the levers tried on the way (:data:`LEVERS`, by name with ``--configs``).
 
 Beside them, in the same run, a grey pixel image (one level per pixel) and a colour
 pixel image, optimized with the same steps, views and schedule (Adam 0.05 on raw pixels).
@@ -21,11 +22,11 @@ Rows are appended to ``--csv``; a row already there is not run again, so the job
 split (one channel per call) and resumed. ``--report`` prints the tables.
 
 ``--large`` runs the seed project's headline job through the CLI, ``vecdream dream
---size 1024 --from 256 --tiles 4x4`` on a held-out channel, and reports the activation
-of 224 px windows on tile borders over windows on tile centres (no augmentation) and the
-line work of the large drawing. ``--walltime`` times ``make dream``'s job (blocks.4:0,
-200 strokes, 224 px, 8 views) with the previous defaults and with today's, alternating,
-and prints the ratio.
+--size 1024 --from 256 --tiles 4x4`` on a held-out channel (``--finetune`` steps at
+1024 px), and reports the activation of 224 px windows on tile borders over windows on
+tile centres (no augmentation) and the line work of the large drawing. ``--walltime``
+times ``make dream``'s job (blocks.4:0, 200 strokes, 224 px, 8 views) with the previous
+defaults and with today's, alternating, and prints the ratio.
 
     python benchmarks/pen_art.py --channels blocks.3:33 --seeds 0 1 2
     python benchmarks/pen_art.py --report
@@ -39,6 +40,7 @@ import argparse
 import csv
 import statistics
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -47,8 +49,9 @@ from quality import pixel_image
 
 from vecdream import Drawing, render
 from vecdream.dream.hygiene import Hygiene
+from vecdream.dream.init import smooth_strokes
 from vecdream.dream.optimize import optimize_strokes
-from vecdream.dream.styles import STYLES
+from vecdream.dream.styles import DREAM, STYLES
 from vecdream.nets import load_net
 from vecdream.objectives import channel
 
@@ -61,6 +64,20 @@ CONFIGS = {
     "previous": {"n_paths": 200, "width": 1.0, "hygiene": Hygiene(bend=0.05, untangle=0.09)},
     "colour": dict(STYLES["colour"]),
 }
+_PREV = Hygiene(bend=0.05, untangle=0.09)
+LEVERS = {  # what was measured on the way to the default (BENCHMARKS.md, "Pen art")
+    "bold": {"width": "0.9%", "hygiene": _PREV},
+    "xing+od100": {"width": "0.9%", "hygiene": replace(DREAM, bend=0.05, overdraw=100.0)},
+    "bend5": {"width": "0.9%", "hygiene": replace(DREAM, bend=5.0)},
+    "od100": {"width": "0.9%", "hygiene": replace(DREAM, overdraw=100.0)},
+    "od300": {"width": "0.9%", "hygiene": replace(DREAM, overdraw=300.0)},
+    "od1000": {"width": "0.9%", "hygiene": replace(DREAM, overdraw=1000.0)},
+    "segments4": {"width": "0.9%", "hygiene": DREAM, "segments": 4},
+    "segments2-long": {"width": "0.9%", "hygiene": DREAM, "segments": 2, "arc": (0.2, 0.4)},
+    "segments1-long": {"width": "0.9%", "hygiene": DREAM, "segments": 1, "arc": (0.15, 0.35)},
+}
+"""Each a change of one or two levers against ``default`` (200 strokes)."""
+CONFIGS.update(LEVERS)
 SIZE, STEPS, VIEWS = 224, 300, 8
 FIELDS = ["config", "channel", "seed", "activation", "pixel", "ratio", "seconds", *METRICS,
           "strokes"]
@@ -92,8 +109,13 @@ def run_channel(net, spec: str, args: argparse.Namespace) -> None:
         pixels["grey" if grey else "colour"] = plain_activation(net, layer, c, image)
     for cfg, seed in todo:
         t = time.perf_counter()
+        kw = dict(CONFIGS[cfg])
+        if "segments" in kw:  # a smooth start with other arcs (same draws otherwise)
+            kw["drawing"] = smooth_strokes(200, size=(SIZE, SIZE), segments=kw.pop("segments"),
+                                           length=kw.pop("arc", (0.1, 0.3)), width=2.016,
+                                           generator=torch.Generator().manual_seed(seed))
         d = optimize_strokes(objective=channel(net, layer, c), size=SIZE, steps=args.steps,
-                             views=VIEWS, seed=seed, device="cpu", **CONFIGS[cfg]).drawing
+                             views=VIEWS, seed=seed, device="cpu", **kw).drawing
         seconds = time.perf_counter() - t
         svg = args.out / f"{cfg}_{layer}_{c}_s{seed}.svg"
         d.save_svg(svg)
@@ -149,6 +171,7 @@ def run_large(net, spec: str, args: argparse.Namespace) -> None:
     svg = args.out / f"large_{layer}_{c}.svg"
     cmd = [sys.executable, "-m", "vecdream", "dream", "--layer", layer, "--channel", str(c),
            "--size", "1024", "--from", "256", "--tiles", "4x4", "--steps", str(args.steps),
+           "--finetune-steps", str(args.finetune),
            "--seed", "0", "--device", "cpu", "--out", str(svg)]
     t = time.perf_counter()
     subprocess.run(cmd, check=True)
@@ -178,7 +201,8 @@ def run_walltime(net, args: argparse.Namespace) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--channels", nargs="+", default=CHANNELS, help="LAYER:CHANNEL ...")
-    ap.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    ap.add_argument("--configs", nargs="+", default=["default", "previous", "colour"],
+                    choices=list(CONFIGS))
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--other-seeds", type=int, default=1,
                     help="seeds of the configs other than default (the first N of --seeds)")
@@ -190,6 +214,7 @@ def main() -> None:
     ap.add_argument("--large", metavar="LAYER:CHANNEL", help="the 1024 px job on this channel")
     ap.add_argument("--walltime", action="store_true", help="time make dream's job")
     ap.add_argument("--repeats", type=int, default=2, help="--walltime: runs per config")
+    ap.add_argument("--finetune", type=int, default=100, help="--large: finetune steps")
     args = ap.parse_args()
     if args.report:
         report(args.csv)

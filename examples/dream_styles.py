@@ -1,22 +1,27 @@
-"""One channel in the three named styles: clean, dense and colour (``--style``).
+"""One channel in the three named styles: clean, dense and colour (``--style``), and the
+clean style with one stroke-hygiene knob changed.
 
 A style is a documented set of :func:`vecdream.optimize_strokes` options
-(:data:`vecdream.dream.styles.STYLES`); any option passed next to it wins. The same from the
-command line: ``vecdream dream --layer blocks.4 --channel 50 --style clean``.
+(:data:`vecdream.dream.styles.STYLES`: strokes, width, a
+:class:`~vecdream.dream.hygiene.Hygiene`); any option passed next to it wins. The same
+from the command line: ``vecdream dream --layer blocks.4 --channel 50 --style dense``, and
+``--overdraw 300`` for the last drawing (``plotter.svg``: less ink drawn twice, at some
+activation; BENCHMARKS.md, "Pen art").
 
     python examples/dream_styles.py                      # about a CPU minute per style
     python examples/dream_styles.py --steps 2 --size 48  # seconds: a smoke test
 
-Writes ``<style>.svg`` and ``<style>.png`` into ``--out``.
+Writes ``<style>.svg``, ``<style>.png`` and ``plotter.svg`` / ``.png`` into ``--out``.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from vecdream.dream.optimize import optimize_strokes
-from vecdream.dream.styles import STYLES
+from vecdream.dream.styles import DREAM, STYLES
 from vecdream.export import save_png
 from vecdream.nets import load_net
 from vecdream.objectives import channel
@@ -33,7 +38,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=Path("out/styles"))
     args = p.parse_args(argv)
     objective = channel(load_net("efficientnet_lite0"), args.layer, args.channel)
-    for name, options in STYLES.items():
+    variants = {**STYLES, "plotter": {**STYLES["clean"],
+                                      "hygiene": replace(DREAM, overdraw=300.0)}}
+    for name, options in variants.items():
         if args.paths is not None:
             options = {**options, "n_paths": args.paths}
         result = optimize_strokes(objective=objective, size=args.size, steps=args.steps,

@@ -33,10 +33,10 @@ from vecdream.dream.hygiene import Hygiene
 
 __all__ = ["DREAM", "STYLES", "cli_values", "style_hygiene"]
 
-DREAM = Hygiene(init="smooth", bend=0.05, xing=20.0, untangle=0.09, min_length=0.02,
+DREAM = Hygiene(init="smooth", bend=1.0, xing=20.0, untangle=0.09, min_length=0.02,
                 anneal=(0.4, 0.1))
 """The stroke hygiene ``vecdream dream`` applies when no option says otherwise (style
-``clean``): smooth arcs, bending 0.05, the fold penalty 20, small self-loops cut, no
+``clean``): smooth arcs, bending 1, the fold penalty 20, small self-loops cut, no
 stroke under 2 % of the side, learning rates 1 -> 0.4 -> 0.1. The library's own
 default (``Hygiene()``) stays off, so ``paint`` and custom objectives are unchanged;
 ``optimize_strokes(..., hygiene=DREAM)`` dreams as the command does."""
