@@ -32,6 +32,7 @@ defaults and with today's, alternating, and prints the ratio.
     python benchmarks/pen_art.py --report
     python benchmarks/pen_art.py --large blocks.4:77
     python benchmarks/pen_art.py --walltime --steps 100
+    python benchmarks/pen_art.py --pictures    # docs/quality/: previous | default | colour
 """
 
 from __future__ import annotations
@@ -184,6 +185,26 @@ def run_large(net, spec: str, args: argparse.Namespace) -> None:
           f"{m['tile_diff']:.3f}; " + " ".join(f"{k} {lw[k]:.3f}" for k in METRICS))
 
 
+def pictures(args: argparse.Namespace, dest: Path = Path("docs/quality")) -> None:
+    """Side by side, per channel: previous, default and colour (seed 0), 448 px each."""
+    from PIL import Image
+
+    from vecdream.export import image_to_png_bytes
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for spec in args.channels:
+        layer, c = spec.split(":")
+        names = [args.out / f"{cfg}_{layer}_{c}_s0.svg" for cfg in ("previous", "default",
+                                                                   "colour")]
+        if not all(n.exists() for n in names):
+            continue
+        row = torch.cat([render(Drawing.from_svg(n), 448, 448) for n in names], dim=2)
+        png = dest / f"pen_art_{layer.replace('.', '')}_{c}.png"
+        png.write_bytes(image_to_png_bytes(row))
+        Image.open(png).quantize(64).save(png, optimize=True)
+        print(f"wrote {png}: previous | default | colour")
+
+
 def run_walltime(net, args: argparse.Namespace) -> None:
     objective = channel(net, "blocks.4", 0)
     times: dict[str, list[float]] = {"previous": [], "default": []}
@@ -215,9 +236,14 @@ def main() -> None:
     ap.add_argument("--walltime", action="store_true", help="time make dream's job")
     ap.add_argument("--repeats", type=int, default=2, help="--walltime: runs per config")
     ap.add_argument("--finetune", type=int, default=100, help="--large: finetune steps")
+    ap.add_argument("--pictures", action="store_true",
+                    help="docs/quality/pen_art_<channel>.png from the SVGs in --out")
     args = ap.parse_args()
     if args.report:
         report(args.csv)
+        return
+    if args.pictures:
+        pictures(args)
         return
     torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -87,3 +87,26 @@ def test_min_length_drops_short_strokes_and_anneal_needs_one_factor_per_mileston
     assert bool((contour_lengths(kept) >= floor).all())
     with pytest.raises(ValueError, match="anneal"):
         optimize_strokes(**kw, hygiene=Hygiene(anneal=(0.5,)))
+
+
+def test_linework_script_measures_folds_overlap_and_length(tmp_path):
+    """benchmarks/linework.py, the issue's acceptance measure, on a hand-made drawing:
+    an S (one fold) crossing a C, and a long straight stroke on top of the C's chord."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "linework.py"
+    spec = importlib.util.spec_from_file_location("linework", path)
+    linework = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(linework)
+    d = _strokes([[(10, 10), (20, 40), (40, -20), (50, 30)],
+                  [(5, 30), (20, 50), (40, 50), (60, 30)],
+                  [(5, 30), (25, 30), (40, 30), (60, 30)]], size=64, width=2)
+    svg = tmp_path / "three.svg"
+    d.save_svg(svg)
+    m = linework.linework(Drawing.from_svg(svg))
+    assert m["fold"] == pytest.approx(1 / 3)
+    assert m["crossings"] == 0 and m["strokes"] == 3
+    assert 1.02 < m["overdraw"] < 1.5 and m["knots"] == 0
+    assert m["width"] == pytest.approx(2 / 64)
+    assert 0.5 < m["min_len"] < 1.2
