@@ -38,7 +38,7 @@ import torch
 
 from vecdream import Drawing, render
 from vecdream.dream.loops import self_crossings
-from vecdream.objectives.geometry import contour_lengths
+from vecdream.objectives.geometry import contour_lengths, folds
 from vecdream.render.flatten import sample_segments
 
 METRICS = ["fold", "crossings", "overdraw", "knots", "turning", "min_len", "width"]
@@ -53,18 +53,11 @@ def strokes_only(d: Drawing) -> Drawing:
 
 
 def fold_fraction(d: Drawing) -> float:
-    """Share of used cubics whose control polygon turns both ways."""
-    p = d.points.detach().double()
-    s = (p.shape[1] - 1) // 3
-    if s == 0 or len(p) == 0:
+    """Share of used cubics whose control polygon turns both ways (:func:`folds` > 0)."""
+    if d.points.shape[1] < 4 or len(d) == 0:
         return 0.0
-    idx = torch.arange(s)
-    cubics = torch.stack([p[:, 3 * idx + k] for k in range(4)], dim=2)  # (P, S, 4, 2)
-    e = cubics[:, :, 1:] - cubics[:, :, :-1]  # (P, S, 3, 2)
-    turn = e[..., :-1, 0] * e[..., 1:, 1] - e[..., :-1, 1] * e[..., 1:, 0]  # (P, S, 2)
-    folds = turn[..., 0] * turn[..., 1] < 0
-    used = idx[None] < d.n_segments[:, None]
-    return float((folds & used).sum()) / max(int(used.sum()), 1)
+    fold, used = folds(d.detach().to(torch.float64))
+    return float(((fold > 0) & used).sum()) / max(int(used.sum()), 1)
 
 
 def total_turning(d: Drawing, samples: int = 16) -> float:

@@ -99,9 +99,10 @@ def done_rows(path: Path) -> set[tuple[str, str, int]]:
 
 def run_channel(net, spec: str, args: argparse.Namespace) -> None:
     layer, c = spec.split(":")[0], int(spec.split(":")[1])
+    done = done_rows(args.csv)
     todo = [(cfg, seed) for cfg in args.configs
             for seed in (args.seeds if cfg == "default" else args.seeds[:args.other_seeds])
-            if (cfg, spec, seed) not in done_rows(args.csv)]
+            if (cfg, spec, seed) not in done]
     if not todo:
         return
     pixels = {}
@@ -189,8 +190,6 @@ def pictures(args: argparse.Namespace, dest: Path = Path("docs/quality")) -> Non
     """Side by side, per channel: previous, default and colour (seed 0), 448 px each."""
     from PIL import Image
 
-    from vecdream.export import image_to_png_bytes
-
     dest.mkdir(parents=True, exist_ok=True)
     for spec in args.channels:
         layer, c = spec.split(":")
@@ -200,8 +199,8 @@ def pictures(args: argparse.Namespace, dest: Path = Path("docs/quality")) -> Non
             continue
         row = torch.cat([render(Drawing.from_svg(n), 448, 448) for n in names], dim=2)
         png = dest / f"pen_art_{layer.replace('.', '')}_{c}.png"
-        png.write_bytes(image_to_png_bytes(row))
-        Image.open(png).quantize(64).save(png, optimize=True)
+        array = row.permute(1, 2, 0).clamp(0, 1).mul(255).round().byte().numpy()
+        Image.fromarray(array).quantize(64).save(png, optimize=True)
         print(f"wrote {png}: previous | default | colour")
 
 

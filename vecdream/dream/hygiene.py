@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import torch
@@ -82,6 +83,17 @@ class Hygiene:
         if not all(0 < f <= 1 for f in anneal):
             raise ValueError(f"anneal: expected factors in (0, 1], got {self.anneal!r}")
         object.__setattr__(self, "anneal", anneal)
+
+    def lr_factors(self, milestones: Sequence[float]) -> tuple[float, ...]:
+        """``anneal``, checked against the run's learning-rate ``milestones``.
+
+        Raises:
+            ValueError: not one factor per milestone (the message names ``anneal``).
+        """
+        if len(self.anneal) != len(milestones):
+            raise ValueError(f"hygiene.anneal: expected one factor per milestone "
+                             f"({len(milestones)}), got {self.anneal!r}")
+        return self.anneal
 
     def regularizer(self) -> Objective | None:
         """The weighted line-work penalties to add to a network objective (None: none)."""

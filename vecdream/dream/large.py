@@ -134,12 +134,11 @@ def upscale(
     objective, crop = _resolve(layer, channel, objective, weights, dev)
     if colors not in (False, "free"):
         objective = objective + palette(colors)
-    hygiene = Hygiene() if hygiene is None else style_hygiene(hygiene)
-    if hygiene.regularizer() is not None:
-        objective = objective + hygiene.regularizer()
-    if len(hygiene.anneal) != len(milestones):
-        raise ValueError(f"hygiene.anneal: expected one factor per milestone "
-                         f"({len(milestones)}), got {hygiene.anneal!r}")
+    hygiene = style_hygiene(hygiene)
+    lr_factors = hygiene.lr_factors(milestones)
+    regularizer = hygiene.regularizer()
+    if regularizer is not None:
+        objective = objective + regularizer
     if not (0 <= seam_frac <= 1 and jitter >= 0):
         raise ValueError(f"upscale: expected 0 <= seam_frac <= 1 and jitter >= 0, got "
                          f"seam_frac={seam_frac}, jitter={jitter}")
@@ -165,7 +164,7 @@ def upscale(
                     colors=colors, steps=steps, milestones=milestones, prune_alpha=prune_alpha,
                     lrs=(lr_points / px_per_unit, lr_colors, lr_widths / px_per_unit),
                     callback=callback, progress=progress, desc="upscale",
-                    lr_factors=hygiene.anneal)
+                    lr_factors=lr_factors)
 
 
 

@@ -131,13 +131,11 @@ def optimize_strokes(
     Returns:
         :class:`Result` with the optimized drawing(s) and the loss history.
     """
-    hygiene = Hygiene() if hygiene is None else style_hygiene(hygiene)
+    hygiene = style_hygiene(hygiene)
+    lr_factors = hygiene.lr_factors(milestones)
     wh = (size, size) if isinstance(size, int) else tuple(size)
     width = resolve_width(width, wh)
     check_modes(colors, width, steps, views, pen)
-    if len(hygiene.anneal) != len(milestones):
-        raise ValueError(f"hygiene.anneal: expected one factor per milestone "
-                         f"({len(milestones)}), got {hygiene.anneal!r}")
     dev = resolve_device(device)
     objective, crop = resolve_objective(layer, channel, objective, weights=weights, device=dev)
     if colors not in (False, "free"):
@@ -163,7 +161,7 @@ def optimize_strokes(
                       milestones=milestones, prune_alpha=prune_alpha, callback=callback,
                       progress=progress, start_step=start_step,
                       optimizer_state=optimizer_state, reseed=reseed,
-                      lr_factors=hygiene.anneal)
+                      lr_factors=lr_factors)
     return drop_short(result, hygiene.min_length * side)
 
 

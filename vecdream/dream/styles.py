@@ -52,12 +52,15 @@ STYLES: dict[str, dict[str, object]] = {
 """``optimize_strokes(layer, channel, **STYLES[name])`` draws in style ``name``."""
 
 
-def style_hygiene(hygiene: Hygiene | str) -> Hygiene:
-    """``hygiene`` itself, or the hygiene of the style it names.
+def style_hygiene(hygiene: Hygiene | str | None) -> Hygiene:
+    """``hygiene`` itself, the hygiene of the style it names, or ``Hygiene()`` (all off)
+    for None.
 
     Raises:
         ValueError: an unknown style name (the message lists them).
     """
+    if hygiene is None:
+        return Hygiene()
     if isinstance(hygiene, Hygiene):
         return hygiene
     if hygiene not in STYLES:

@@ -82,20 +82,24 @@ def turning(d: Drawing, samples: int = 8) -> tuple[Tensor, Tensor]:
     return 1 - cos, used
 
 
+def _mean_over_drawings(ctx: DreamContext, term) -> Tensor:
+    """``term(drawing)`` averaged over the step's drawings; 0 (with a gradient path) for
+    a drawing without a single segment."""
+    return torch.stack([
+        d.points.sum() * 0 if d.points.shape[1] < 4 or d.points.shape[0] == 0 else term(d)
+        for d in ctx.drawings]).mean()
+
+
+def _bending_energy(d: Drawing) -> Tensor:
+    energy, used = turning(d)
+    return (energy * used).sum(1).mean()
+
+
 def bending() -> Objective:
     """Bending energy: mean over strokes of the summed ``1 - cos(turn)`` along each stroke
     (8 samples per segment). Straight strokes score 0, an arc of total turn ``θ`` about
     ``θ² / 48``, a loop or a cusp far more: it unties the knots of a random start."""
-    def fn(ctx: DreamContext) -> Tensor:
-        terms = []
-        for d in ctx.drawings:
-            if d.points.shape[1] < 4 or d.points.shape[0] == 0:
-                terms.append(d.points.sum() * 0)
-                continue
-            energy, used = turning(d)
-            terms.append((energy * used).sum(1).mean())
-        return torch.stack(terms).mean()
-    return Objective(fn, "bending")
+    return Objective(lambda ctx: _mean_over_drawings(ctx, _bending_energy), "bending")
 
 
 def folds(d: Drawing) -> tuple[Tensor, Tensor]:
@@ -121,16 +125,12 @@ def xing() -> Objective:
     """Self-intersection ("Xing") penalty: the mean of :func:`folds` over the used cubics
     of every stroke. A cubic that turns both ways is where a stroke starts a curl or a
     cusp; penalizing it keeps strokes C-shaped, as LIVE does."""
-    def fn(ctx: DreamContext) -> Tensor:
-        terms = []
-        for d in ctx.drawings:
-            if d.points.shape[1] < 4 or d.points.shape[0] == 0:
-                terms.append(d.points.sum() * 0)
-                continue
-            fold, used = folds(d)
-            terms.append((fold * used).sum() / used.sum().clamp(min=1))
-        return torch.stack(terms).mean()
-    return Objective(fn, "xing")
+    return Objective(lambda ctx: _mean_over_drawings(ctx, _fold_mean), "xing")
+
+
+def _fold_mean(d: Drawing) -> Tensor:
+    fold, used = folds(d)
+    return (fold * used).sum() / used.sum().clamp(min=1)
 
 
 def overdraw(sigma: float = 2.0) -> Objective:
