@@ -203,3 +203,40 @@ def test_exact_area_fill_vertex_gradients_fd():
                 closed=torch.ones(1, dtype=torch.bool))
     for index in [(0, 0, 0), (0, 3, 1), (0, 6, 0), (0, 5, 1)]:
         _fd_check(d, "points", index)
+
+
+@pytest.mark.parametrize("width", [0.25, 1.0, 2.0])
+def test_sharp_miter_tips_do_not_depend_on_the_tile(width: float):
+    """A miter of a few degrees near the limit: its tip's distance is exact off the tip,
+    so pixels a tile away stay blank whatever the tile size (the edge lines alone read
+    as ink up to a tile from the tip)."""
+    paths = []
+    for i, degrees in enumerate([12.0, 14.0, 20.0, 30.0]):
+        half = math.radians(degrees) / 2
+        tip = torch.tensor([30.3 + 40 * i, 20.2])
+        left = tip + 90 * torch.tensor([-math.sin(half), math.cos(half)])
+        right = tip + 90 * torch.tensor([math.sin(half), math.cos(half)])
+        paths.append(polyline([left.tolist(), tip.tolist(), right.tolist()]))
+    d = styled(torch.stack(paths), width, CAPS["butt"], JOINS["miter"], limit=10.0)
+    images = [render(d, tile=t) for t in (1, 2, 4, 8)]
+    for image in images[1:]:
+        assert (image - images[0]).abs().max() < 1e-3
+
+
+def test_polygon_distance_is_exact_outside():
+    """Against brute force: the distance to the nearest edge outside, and minus the
+    distance to the boundary inside, for a sharp triangle."""
+    from vecdream.render.cuts import polygon_distance
+
+    poly = torch.tensor([[[0.0, 0.0], [10.0, 0.5], [0.0, 1.0]]], dtype=torch.float64)
+    g = torch.Generator().manual_seed(0)
+    p = torch.rand(1, 400, 2, generator=g, dtype=torch.float64) * 16 - 3
+    got = polygon_distance(poly, p[..., 0], p[..., 1])[0]
+    a, b = poly[0], poly[0].roll(-1, 0)
+    e = b - a
+    h = (((p[0][:, None] - a) * e).sum(-1) / (e * e).sum(-1)).clamp(0, 1)
+    near = (p[0][:, None] - a - h[..., None] * e).norm(dim=-1).amin(1)
+    cross = (e[:, 0] * (p[0][:, None, 1] - a[:, 1]) - e[:, 1] * (p[0][:, None, 0] - a[:, 0]))
+    inside = (cross > 0).all(1) | (cross < 0).all(1)
+    want = torch.where(inside, -near, near)
+    assert torch.allclose(got, want, atol=1e-9)
