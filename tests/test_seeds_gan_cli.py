@@ -41,8 +41,22 @@ def model(seeds, tmp_path_factory):
     path = tmp_path_factory.mktemp("model") / "model.pt"
     r = _run("seeds", "train", seeds, "--steps", "3", "--out", path, *TRAIN)
     assert r.exit_code == 0, r.output
-    assert "done at step 3" in r.output and "(12 seeds)" in r.output
+    assert "done at step 3" in r.output and "(12 seeds, lattice generator)" in r.output
     return path
+
+
+def test_generator_auto_picks_the_lattice_for_tiles_and_obeys_the_option(seeds, model,
+                                                                         tmp_path):
+    from vecdream.seeds.lattice import LatticeGenerator
+
+    assert isinstance(load_seed_gan(model)[0], LatticeGenerator)  # truchet tiles: auto
+    out = tmp_path / "paths.pt"
+    r = _run("seeds", "train", seeds, "--steps", "1", "--out", out, "--generator", "paths",
+             *TRAIN)
+    assert r.exit_code == 0 and "paths generator" in r.output, r.output
+    assert not isinstance(load_seed_gan(out)[0], LatticeGenerator)
+    r = CliRunner().invoke(main, ["seeds", "train", "--help"])
+    assert "auto|paths|lattice" in r.output
 
 
 def test_train_resumes_to_more_steps(seeds, model, tmp_path):
@@ -63,7 +77,7 @@ def test_train_with_auto_palette_samples_only_its_colours(seeds, tmp_path):
     assert 2 <= len(palette) <= 8
     for d in generator.sample(4, generator=torch.Generator().manual_seed(0)):
         paint = torch.cat([d.fill[d.fill[:, 3] > 0, :3], d.stroke[d.stroke[:, 3] > 0, :3]])
-        assert torch.cdist(paint, palette).min(dim=1).values.max() < 1e-5
+        assert (paint[:, None] - palette).norm(dim=-1).min(dim=1).values.max() < 1e-5
 
 
 @pytest.mark.parametrize(("args", "option"), [

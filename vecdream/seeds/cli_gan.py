@@ -102,6 +102,15 @@ def _palette(text: str | None) -> list[list[float]] | str | None:
               help="How many of --paths are closed filled shapes, the rest open strokes "
                    "(default all).")
 @click.option("--segments", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--generator", "generator_kind", type=click.Choice(["auto", "paths", "lattice"]),
+              default="auto", show_default=True,
+              help="lattice: learned motifs on a grid of cells, periodic by construction "
+                   "(tiles, Mosaic patterns); paths: free-form paths (icons, artwork); "
+                   "auto: lattice when the seeds tile.")
+@click.option("--grid", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Lattice cells per side.")
+@click.option("--motifs", type=click.IntRange(min=1), default=6, show_default=True,
+              help="Lattice motifs learned (the codebook).")
 @click.option("--batch", type=click.IntRange(min=2), default=16, show_default=True)
 @click.option("--palette", default=None,
               help="Palette the paths must use: .gpl/.ase file, hex list, a name, or auto "
@@ -113,7 +122,8 @@ def _palette(text: str | None) -> list[list[float]] | str | None:
 @click.option("--seed", type=int, default=0, show_default=True)
 @device_option(default="cpu")
 def train_command(folder: Path, out: Path, size: int, steps: int, paths: int,
-                  closed: int | None, segments: int, batch: int, palette: str | None,
+                  closed: int | None, segments: int, generator_kind: str, grid: int,
+                  motifs: int, batch: int, palette: str | None,
                   ada: bool, checkpoint_every: int, resume: bool, seed: int,
                   device: str) -> None:
     """Train a vector GAN on the seeds in FOLDER (SVG, PDF, PNG): samples are SVG.
@@ -149,7 +159,8 @@ def train_command(folder: Path, out: Path, size: int, steps: int, paths: int,
     try:
         result = train_seed_gan(
             data, paths, size, steps=steps, batch=batch, segments=segments, n_closed=closed,
-            palette=_palette(palette), ada=ada, seed=seed, checkpoint=out,
+            palette=_palette(palette), generator=generator_kind, grid=grid, motifs=motifs,
+            ada=ada, seed=seed, checkpoint=out,
             checkpoint_every=checkpoint_every, resume=out if resume else None,
             callback=lambda _info: stop["flag"], progress=True, device=device)
         if world.distributed:
@@ -164,7 +175,9 @@ def train_command(folder: Path, out: Path, size: int, steps: int, paths: int,
     status = "stopped" if result.stopped else "done"
     if world.main:
         procs = f", {world.size} processes" if world.distributed else ""
-        click.echo(f"{status} at step {result.step}: wrote {out} ({len(data)} seeds{procs})")
+        kind = result.generator.config.to_dict()["kind"]
+        click.echo(f"{status} at step {result.step}: wrote {out} ({len(data)} seeds{procs}, "
+                   f"{kind} generator)")
     if world.distributed:
         # Every rank is done (barrier above) and --out is written. Leave without the
         # interpreter's shutdown: there, a C++ thread left behind by c10d's store can abort

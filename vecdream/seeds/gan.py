@@ -24,6 +24,7 @@ from torch import Tensor
 from vecdream.render import render
 from vecdream.seeds import discriminator as disc
 from vecdream.seeds import generator as gen
+from vecdream.seeds import lattice
 from vecdream.seeds.diffaugment import DEFAULT_POLICY, diff_augment
 from vecdream.seeds.distributed import (
     World,
@@ -33,10 +34,16 @@ from vecdream.seeds.distributed import (
     global_ratio,
     mean_values,
 )
-from vecdream.seeds.gan_checkpoint import GanRun, build_run, load_seed_gan, resume_run
+from vecdream.seeds.gan_checkpoint import GanRun, Generator, build_run, load_seed_gan, resume_run
+from vecdream.seeds.seamless import image_seam_score
 
 # load_seed_gan lives in gan_checkpoint; it stays importable from here.
-__all__ = ["GanResult", "GanStep", "load_seed_gan", "train_seed_gan"]
+__all__ = ["GENERATORS", "GanResult", "GanStep", "choose_generator", "load_seed_gan",
+           "train_seed_gan"]
+
+GENERATORS = ("auto", "paths", "lattice")
+"""``generator=`` of :func:`train_seed_gan`: free-form paths, the lattice of motifs
+(periodic seeds), or ``auto`` (:func:`choose_generator`)."""
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +62,29 @@ class GanResult:
     """What :func:`train_seed_gan` returns: the EMA generator (eval mode), the
     discriminator, per-step ``history`` and the number of steps done."""
 
-    generator: gen.VectorGenerator
+    generator: Generator
     discriminator: disc.SeedDiscriminator
     history: dict[str, list[float]] = field(default_factory=dict)
     step: int = 0
     stopped: bool = False
 
 
-def _render(g: gen.VectorGenerator, z: Tensor, size: int) -> tuple[Tensor, dict[str, Tensor]]:
+def choose_generator(images: Tensor, share: float = 0.8) -> str:
+    """``"lattice"`` when at least ``share`` of the seeds ``(N, 3, S, S)`` are patterns
+    that tile: their canvas is a period (:func:`~.seamless.image_seam_score`) and the
+    pattern runs across its edges (Truchet, Smith, most Mosaic patterns); else
+    ``"paths"`` (an icon on a plain ground tiles too, trivially, but is no pattern)."""
+    def tiles(image: Tensor) -> bool:
+        border = torch.cat([image[:, 0], image[:, -1], image[:, :, 0], image[:, :, -1]], 1)
+        ground = border.median(dim=1).values[:, None]
+        crossed = float(((border - ground).abs().amax(0) > 0.1).float().mean())
+        return crossed > 0.05 and image_seam_score(image).seamless
+
+    return "lattice" if sum(tiles(image) for image in images) >= share * len(images) \
+        else "paths"
+
+
+def _render(g: Generator, z: Tensor, size: int) -> tuple[Tensor, dict[str, Tensor]]:
     out = g(z)
     return render(g.drawings(out), size, size), out
 
@@ -72,7 +94,7 @@ def _step(run: GanRun, real: Tensor, policy: Sequence[str], world: World | None 
     """One D step and one G step on this rank's slice ``[lo, hi)`` of the global batch;
     random numbers are drawn for the whole batch (see :mod:`.distributed`)."""
     o, rng, world = run.options, run.rng, world or World()
-    batch, size, z_dim = o["batch"], o["size"], run.g.config.z_dim
+    batch, size, z_dim = o["batch"], o["size"], run.g.config.total_z
     p = run.ada.p if run.ada else 1.0
     dev = real.device
     lo, hi = world.bounds(batch) if world.distributed else (0, batch)
@@ -104,8 +126,8 @@ def _step(run: GanRun, real: Tensor, policy: Sequence[str], world: World | None 
     dimg = (images[0:pairs:2] - images[1:pairs:2]).abs()
     dz = (z[0:pairs:2] - z[1:pairs:2]).abs()
     ratio = global_ratio(dimg.sum(), dimg.numel(), dz.sum(), dz.numel(), world)
-    first = int(run.g.background_head is not None)  # the background disc is fixed
-    polygon = gen.control_polygon_penalty(out["points"][:, first:], run.g.config.size)
+    polygon = gen.control_polygon_penalty(out["points"][:, run.g.shape_start:],
+                                          run.g.config.size)
     loss_g = loss_adv + o["mode_seeking"] / (ratio + 1e-5) + o["polygon"] * polygon
     run.opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
@@ -131,6 +153,9 @@ def train_seed_gan(
     segments: int = 3,
     n_closed: int | None = None,
     palette: Sequence[Sequence[float]] | str | None = None,
+    generator: str = "paths",
+    grid: int = 4,
+    motifs: int = 6,
     channels: int = 32,
     lr_g: float = 1e-3,
     lr_d: float = 1e-3,
@@ -161,6 +186,11 @@ def train_seed_gan(
         palette: RGB colours in [0, 1] the paths must use, ``"auto"`` (the seeds' 8
             dominant colours, :func:`~vecdream.seeds.generator.palette_from_images`) or
             None (free RGB).
+        generator: ``"paths"`` (:class:`~vecdream.seeds.generator.VectorGenerator`),
+            ``"lattice"`` (:class:`~vecdream.seeds.lattice.LatticeGenerator`: periodic
+            seeds of learned motifs; ``n_paths`` and ``n_closed`` do not apply) or
+            ``"auto"`` (:func:`choose_generator` on the seeds).
+        grid, motifs: the lattice's cells per side and codebook size.
         channels: first-layer channels of the discriminator.
         lr_g, lr_d: Adam learning rates (betas 0, 0.99).
         ema: G EMA decay (ramped up over the first steps).
@@ -190,6 +220,9 @@ def train_seed_gan(
         if batch < 2 or steps < 0 or n_paths < 1:
             raise ValueError(f"train_seed_gan: expected batch >= 2, steps >= 0, n_paths >= 1, "
                              f"got batch={batch}, steps={steps}, n_paths={n_paths}")
+        if generator not in GENERATORS:
+            raise ValueError(f"train_seed_gan: generator must be one of {', '.join(GENERATORS)}"
+                             f", got {generator!r}")
         options = {"size": size, "steps": steps, "batch": batch, "channels": channels,
                    "lr_g": lr_g, "lr_d": lr_d, "ema": ema,
                    "r1": disc.r1_gamma(size, batch) if r1 is None else r1,
@@ -201,8 +234,15 @@ def train_seed_gan(
                                  f"got {palette!r}")
             palette = gen.palette_from_images(disc.as_images(data, size), seed=seed)
         colours = [list(map(float, c)) for c in palette] if palette else None
-        config = gen.GeneratorConfig(n_paths=n_paths, n_closed=n_closed, segments=segments,
-                                     size=float(size), palette=colours)
+        if generator == "auto":
+            generator = choose_generator(disc.as_images(data, size))
+            log.info("generator: %s", generator)
+        if generator == "lattice":
+            config = lattice.LatticeConfig(grid=grid, motifs=motifs, segments=max(segments, 4),
+                                           size=float(size), palette=colours)
+        else:
+            config = gen.GeneratorConfig(n_paths=n_paths, n_closed=n_closed, segments=segments,
+                                         size=float(size), palette=colours)
         run = build_run(options, config)
     world = current_world()
     if world.distributed:

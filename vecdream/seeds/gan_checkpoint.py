@@ -20,9 +20,29 @@ import torch
 from vecdream.atomic import atomic_write_bytes
 from vecdream.seeds import discriminator as disc
 from vecdream.seeds import generator as gen
+from vecdream.seeds import lattice
 from vecdream.seeds.diffaugment import AdaptiveAugment
 
-__all__ = ["GanRun", "build_run", "load_seed_gan", "resume_run"]
+__all__ = ["GanRun", "build_generator", "build_run", "config_from_dict", "load_seed_gan",
+           "resume_run"]
+
+Generator = gen.VectorGenerator | lattice.LatticeGenerator
+Config = gen.GeneratorConfig | lattice.LatticeConfig
+
+
+def build_generator(config: Config) -> Generator:
+    """The generator a config describes: free-form paths or the lattice of motifs."""
+    if isinstance(config, lattice.LatticeConfig):
+        return lattice.LatticeGenerator(config)
+    return gen.VectorGenerator(config)
+
+
+def config_from_dict(fields: dict) -> Config:
+    """A config back from :meth:`to_dict` (checkpoints before the lattice: paths)."""
+    fields = dict(fields)
+    if fields.pop("kind", "paths") == "lattice":
+        return lattice.LatticeConfig(**fields)
+    return gen.GeneratorConfig(**fields)
 
 _FORMAT = "vecdream-seed-gan-1"
 
@@ -31,8 +51,8 @@ _FORMAT = "vecdream-seed-gan-1"
 class GanRun:
     """Everything a training step changes; :meth:`save` checkpoints it whole."""
 
-    g: gen.VectorGenerator
-    g_ema: gen.VectorGenerator
+    g: Generator
+    g_ema: Generator
     d: disc.SeedDiscriminator
     opt_g: torch.optim.Adam
     opt_d: torch.optim.Adam
@@ -57,12 +77,12 @@ class GanRun:
         atomic_write_bytes(path, buffer.getvalue())
 
 
-def build_run(options: dict, config: gen.GeneratorConfig) -> GanRun:
+def build_run(options: dict, config: Config) -> GanRun:
     """A fresh run of ``options`` (see :func:`~.gan.train_seed_gan`): weights drawn from
     ``options["seed"]`` without touching the global RNG, G EMA a frozen copy of G."""
     with torch.random.fork_rng(devices=[]):  # weights and spectral-norm vectors
         torch.manual_seed(options["seed"])
-        g = gen.VectorGenerator(config)
+        g = build_generator(config)
         d = disc.SeedDiscriminator(options["size"], options["channels"])
     g_ema = copy.deepcopy(g).eval().requires_grad_(False)
     betas = (0.0, 0.99)  # StyleGAN2's: momentum fights the moving target of a GAN
@@ -79,7 +99,7 @@ def resume_run(path: str | os.PathLike) -> GanRun:
     state = disc.read_state(path, "seed-GAN checkpoint")
     if state.get("format") != _FORMAT:
         raise ValueError(f"{os.fspath(path)!r} is not a seed-GAN checkpoint ({_FORMAT})")
-    run = build_run(state["options"], gen.GeneratorConfig(**state["config"]))
+    run = build_run(state["options"], config_from_dict(state["config"]))
     run.g.load_state_dict(state["generator"])
     run.g_ema.load_state_dict(state["generator_ema"])
     run.d.load_state_dict(state["discriminator"]["state_dict"])
@@ -93,13 +113,13 @@ def resume_run(path: str | os.PathLike) -> GanRun:
 
 
 def load_seed_gan(path: str | os.PathLike
-                  ) -> tuple[gen.VectorGenerator, disc.SeedDiscriminator, dict]:
+                  ) -> tuple[Generator, disc.SeedDiscriminator, dict]:
     """The EMA generator and the discriminator of a checkpoint, frozen, in eval mode,
     plus its ``{"step", "options", "history"}``. Raises ``ValueError`` for other files."""
     state = disc.read_state(path, "seed-GAN checkpoint")
     if state.get("format") != _FORMAT:
         raise ValueError(f"{os.fspath(path)!r} is not a seed-GAN checkpoint ({_FORMAT})")
-    g = gen.VectorGenerator(gen.GeneratorConfig(**state["config"]))
+    g = build_generator(config_from_dict(state["config"]))
     g.load_state_dict(state["generator_ema"])
     info = {"step": int(state["step"]), "options": state["options"],
             "history": state["history"]}

@@ -65,8 +65,13 @@ class GeneratorConfig:
     def closed_count(self) -> int:
         return self.n_paths if self.n_closed is None else self.n_closed
 
+    @property
+    def total_z(self) -> int:
+        """Dimensions of the noise ``z`` (the lattice generator adds Gumbel noise)."""
+        return self.z_dim
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "kind": "paths"}
 
 
 def _templates(cfg: GeneratorConfig) -> Tensor:
@@ -116,6 +121,7 @@ class VectorGenerator(nn.Module):
     def __init__(self, config: GeneratorConfig | None = None) -> None:
         super().__init__()
         cfg = self.config = config or GeneratorConfig()
+        self.shape_start = int(cfg.background)  # the background disc is fixed
         if cfg.n_paths < 1 or not 0 <= cfg.closed_count <= cfg.n_paths or cfg.segments < 1:
             raise ValueError(f"GeneratorConfig: expected n_paths >= 1, 0 <= n_closed <= "
                              f"n_paths and segments >= 1, got {cfg}")

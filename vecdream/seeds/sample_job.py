@@ -50,7 +50,7 @@ def sample_chunk(model: str, start: int, count: int, seed: int, size: int | None
     """
     torch.set_num_threads(1)  # one task per core: threads would only contend
     generator, _, info = _model(model)
-    z_dim, train = generator.config.z_dim, int(generator.config.size)
+    z_dim, train = generator.config.total_z, int(generator.config.size)
     z = torch.stack([sample_z(seed, i, z_dim) for i in range(start, start + count)])
     with torch.no_grad():
         drawings = generator.drawings(generator(z), prune=True)

@@ -25,13 +25,14 @@ import math
 from dataclasses import dataclass
 
 import torch
+from torch import Tensor
 
 from vecdream.drawing import Drawing
 from vecdream.render import render
 from vecdream.seeds.transforms import crop, flip, rotate, tile, with_points
 
-__all__ = ["DEFAULT_ANGLES", "EXACT_ANGLES", "SeamScore", "is_seamless", "lattice_variation",
-           "seam_score"]
+__all__ = ["DEFAULT_ANGLES", "EXACT_ANGLES", "SeamScore", "image_seam_score", "is_seamless",
+           "lattice_variation", "seam_score"]
 
 EXACT_ANGLES: dict[float, tuple[int, int]] = {
     math.degrees(math.atan2(a, b)): (a, b)
@@ -91,6 +92,11 @@ def seam_score(drawing: Drawing, px: int = 256) -> SeamScore:
     width = min(4096, max(px, round(64 * w / h)))  # a thin cell still gets 64 px across
     with torch.no_grad():
         image = render(drawing.detach().to("cpu", torch.float32), width)
+    return image_seam_score(image)
+
+
+def image_seam_score(image: Tensor) -> SeamScore:
+    """:func:`seam_score` of a render ``(3, H, W)`` (a seed folder's PNGs, say)."""
     x, y = _jumps(image, 2), _jumps(image, 1)
     worse = max(x, y, key=lambda sj: sj[0] - SEAM_MARGIN * sj[1])
     return SeamScore(*worse)
