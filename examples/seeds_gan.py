@@ -1,11 +1,15 @@
 """Train a vector GAN on procedural Truchet seeds; its samples are SVG files.
 
-The generator emits Bézier paths (set-based queries → control points, colours, an
-existence gate), vecdream's renderer draws them and a small spectral-norm discriminator
-trained with DiffAugment judges them against the seeds. CPU, a few minutes::
+The generator emits Bézier paths, vecdream's renderer draws them and a small
+spectral-norm discriminator trained with DiffAugment judges them against the seeds.
+``--generator lattice`` (what ``auto`` picks for seeds that tile) draws a grid of cells
+from a learned codebook of motifs, periodic by construction; ``paths`` emits free-form
+paths (set-based queries → control points, colours, an existence gate). CPU, a few
+minutes::
 
     python examples/seeds_gan.py                          # 300 steps at 32 px
     python examples/seeds_gan.py --family smith --steps 600 --size 64
+    python examples/seeds_gan.py --generator paths        # free-form paths
 
 Writes into ``--out``: ``seeds_gan.pt`` (checkpoint, resumable with ``vecdream seeds
 train --resume``), ``seeds_gan_000.svg`` ... (new seeds, vector) with PNG renders, and
@@ -38,7 +42,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seeds", type=int, default=128, help="training seeds")
     p.add_argument("--steps", type=int, default=300, help="GAN steps")
     p.add_argument("--size", type=int, default=32, help="canvas and training size (2^k)")
-    p.add_argument("--paths", type=int, default=16, help="paths per generated seed")
+    p.add_argument("--generator", default="auto", choices=["auto", "paths", "lattice"])
+    p.add_argument("--paths", type=int, default=16, help="paths per seed (--generator paths)")
     p.add_argument("--samples", type=int, default=8, help="SVG seeds to write")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=Path("out/examples"), help="output folder")
@@ -55,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
 
     result = train_seed_gan(real, n_paths=args.paths, n_closed=args.paths, size=args.size,
                             steps=args.steps, seed=args.seed, progress=True,
+                            generator=args.generator,
                             checkpoint=args.out / "seeds_gan.pt")
 
     drawings = result.generator.sample(max(args.samples, 16),

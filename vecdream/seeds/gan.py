@@ -84,6 +84,24 @@ def choose_generator(images: Tensor, share: float = 0.8) -> str:
         else "paths"
 
 
+def _blur(images: Tensor, sigma: float) -> Tensor:
+    """Gaussian blur of ``(B, 3, S, S)`` by ``sigma`` px (circular: seeds tile), or as is.
+
+    What the discriminator sees early in training: a rendered edge moves only the few
+    pixels around it, so a blurred view lets its gradient reach shapes far from where
+    they should be (Im2Vec, StyleGAN3); the blur fades out over ``blur_steps``.
+    """
+    if sigma <= 0.05:
+        return images
+    radius = max(1, int(3 * sigma))
+    x = torch.arange(-radius, radius + 1, dtype=images.dtype, device=images.device)
+    k = torch.exp(-x * x / (2 * sigma * sigma))
+    k = k / k.sum()
+    out = torch.nn.functional.pad(images, (radius,) * 4, mode="circular")
+    out = torch.nn.functional.conv2d(out, k.view(1, 1, 1, -1).repeat(3, 1, 1, 1), groups=3)
+    return torch.nn.functional.conv2d(out, k.view(1, 1, -1, 1).repeat(3, 1, 1, 1), groups=3)
+
+
 def _render(g: Generator, z: Tensor, size: int) -> tuple[Tensor, dict[str, Tensor]]:
     out = g(z)
     return render(g.drawings(out), size, size), out
@@ -99,7 +117,10 @@ def _step(run: GanRun, real: Tensor, policy: Sequence[str], world: World | None 
     dev = real.device
     lo, hi = world.bounds(batch) if world.distributed else (0, batch)
 
+    sigma = o.get("blur", 0.0) * max(0.0, 1 - run.step / max(o.get("blur_steps", 1), 1))
+
     def augment(x: Tensor) -> Tensor:
+        x = _blur(x, sigma)
         return world.sliced(lambda full: diff_augment(full, policy, p=p, generator=rng), x,
                             batch)
 
@@ -156,6 +177,7 @@ def train_seed_gan(
     generator: str = "paths",
     grid: int = 4,
     motifs: int = 6,
+    lattice_options: dict | None = None,
     channels: int = 32,
     lr_g: float = 1e-3,
     lr_d: float = 1e-3,
@@ -163,6 +185,8 @@ def train_seed_gan(
     r1: float | None = None,
     mode_seeking: float = 0.05,
     polygon: float = 1.0,
+    blur: float = 0.0,
+    blur_steps: int = 300,
     policy: Sequence[str] = DEFAULT_POLICY,
     ada: bool = False,
     seed: int = 0,
@@ -185,18 +209,22 @@ def train_seed_gan(
         batch: images per step (>= 2: the mode-seeking term compares two halves).
         palette: RGB colours in [0, 1] the paths must use, ``"auto"`` (the seeds' 8
             dominant colours, :func:`~vecdream.seeds.generator.palette_from_images`) or
-            None (free RGB).
+            None (free RGB; the lattice then takes ``"auto"``).
         generator: ``"paths"`` (:class:`~vecdream.seeds.generator.VectorGenerator`),
             ``"lattice"`` (:class:`~vecdream.seeds.lattice.LatticeGenerator`: periodic
             seeds of learned motifs; ``n_paths`` and ``n_closed`` do not apply) or
             ``"auto"`` (:func:`choose_generator` on the seeds).
-        grid, motifs: the lattice's cells per side and codebook size.
+        grid, motifs: the lattice's cells per side and codebook size; lattice_options:
+            other :class:`~vecdream.seeds.lattice.LatticeConfig` fields.
         channels: first-layer channels of the discriminator.
         lr_g, lr_d: Adam learning rates (betas 0, 0.99).
         ema: G EMA decay (ramped up over the first steps).
         r1: R1 weight gamma; default ``0.0002 * size**2 / batch`` (``r1_gamma``).
         mode_seeking: weight of MSGAN's ``1 / (|G(z1) - G(z2)| / |z1 - z2|)``.
         polygon: weight of :func:`~vecdream.seeds.generator.control_polygon_penalty`.
+        blur, blur_steps: the discriminator sees real and generated seeds blurred by
+            ``blur`` px at first, fading linearly to sharp over ``blur_steps`` steps (0:
+            never blurred): gradients reach shapes that are far from where they belong.
         policy: DiffAugment transforms; ada: tune their probability ADA-style.
         seed: everything random derives from it: deterministic on CPU.
         checkpoint: file written every ``checkpoint_every`` steps (0: only at the end),
@@ -227,19 +255,22 @@ def train_seed_gan(
                    "lr_g": lr_g, "lr_d": lr_d, "ema": ema,
                    "r1": disc.r1_gamma(size, batch) if r1 is None else r1,
                    "mode_seeking": mode_seeking, "polygon": polygon, "policy": list(policy),
-                   "ada": ada, "seed": seed}
+                   "ada": ada, "seed": seed, "blur": blur, "blur_steps": blur_steps}
+        if generator == "auto":
+            generator = choose_generator(disc.as_images(data, size))
+            log.info("generator: %s", generator)
+        if generator == "lattice" and palette is None:
+            palette = "auto"  # a seed's slots pick from the set's own colours
         if isinstance(palette, str):
             if palette != "auto":
                 raise ValueError(f"train_seed_gan: palette must be 'auto', colours or None, "
                                  f"got {palette!r}")
             palette = gen.palette_from_images(disc.as_images(data, size), seed=seed)
         colours = [list(map(float, c)) for c in palette] if palette else None
-        if generator == "auto":
-            generator = choose_generator(disc.as_images(data, size))
-            log.info("generator: %s", generator)
         if generator == "lattice":
             config = lattice.LatticeConfig(grid=grid, motifs=motifs, segments=max(segments, 4),
-                                           size=float(size), palette=colours)
+                                           size=float(size), palette=colours,
+                                           **(lattice_options or {}))
         else:
             config = gen.GeneratorConfig(n_paths=n_paths, n_closed=n_closed, segments=segments,
                                          size=float(size), palette=colours)

@@ -56,6 +56,9 @@ class LatticeConfig:
         palette: RGB colours in [0, 1] the slots choose from (None: free RGB per seed).
         overlap: how far shapes may reach past their cell, fraction of a cell.
         temperature: of the soft half of the straight-through choices.
+        logit_bound: the choices' logits are squashed into ``(-bound, bound)`` (0: not),
+            so the Gumbel noise keeps every cell's choice alive (against collapse onto
+            one layout) and the softmax gradients do not vanish.
     """
 
     grid: int = 4
@@ -69,6 +72,7 @@ class LatticeConfig:
     palette: list[list[float]] | None = None
     overlap: float = 0.02
     temperature: float = 1.0
+    logit_bound: float = 0.0
 
     @property
     def cells(self) -> int:
@@ -107,17 +111,26 @@ def _ring(centre: tuple[float, float], radius: float, segments: int) -> Tensor:
     return torch.tensor(centre) + radius * torch.tensor(pts)
 
 
-def _rectangle(size: float, segments: int) -> Tensor:
-    """The canvas outline as ``segments`` straight cubics (the top side split), closed."""
-    corners = [(size, 0.0), (size, size), (0.0, size), (0.0, 0.0)]
-    ends = [(size * (i + 1) / (segments - 3), 0.0) for i in range(segments - 3)]
-    vertices = [(0.0, 0.0)] + ends[:-1] + corners
+def _polygon(vertices: list[tuple[float, float]], segments: int) -> Tensor:
+    """A closed polygon as ``segments`` straight cubics (its first edge split as needed)."""
+    n = len(vertices)
+    if segments < n:
+        raise ValueError(f"a {n}-gon needs at least {n} segments, got {segments}")
+    a, b = torch.tensor(vertices[0]), torch.tensor(vertices[1])
+    split = [tuple((a + (b - a) * i / (segments - n + 1)).tolist())
+             for i in range(segments - n + 1)]
+    corners = split + list(vertices[1:]) + [vertices[0]]
     pts = []
-    for a, b in zip(vertices[:-1], vertices[1:], strict=True):
-        pa, pb = torch.tensor(a), torch.tensor(b)
+    for start, end in zip(corners[:-1], corners[1:], strict=True):
+        pa, pb = torch.tensor(start), torch.tensor(end)
         pts += [pa, pa + (pb - pa) / 3, pa + 2 * (pb - pa) / 3]
-    pts.append(torch.tensor(vertices[-1]))
+    pts.append(torch.tensor(corners[-1]))
     return torch.stack(pts)
+
+
+def _rectangle(size: float, segments: int) -> Tensor:
+    """The canvas outline as ``segments`` straight cubics, closed."""
+    return _polygon([(0.0, 0.0), (size, 0.0), (size, size), (0.0, size)], segments)
 
 
 def _logit(p: Tensor) -> Tensor:
@@ -162,22 +175,29 @@ class LatticeGenerator(nn.Module):
         with torch.no_grad():  # start near uniform choices: every motif gets tried
             self.cell_head.weight.mul_(0.1)
             self.cell_head.bias.zero_()
-        # Motif shapes start as discs around the places where tile motifs meet their
-        # neighbours (corners, edge midpoints) or the middle: quarter discs, half discs and
-        # bands are then a short move away. The first shape of each motif is the cell's
-        # ground, a large disc that reaches past the cell (clamped to it: a square).
+        # Motif shapes start as the primitives of tile patterns: discs around the places
+        # where motifs meet their neighbours (corners, edge midpoints; clamped to the cell
+        # they are quarter and half discs) or the middle, and corner triangles (Truchet's
+        # half cells). The first shape of each motif is the cell's ground, a large disc
+        # reaching past the cell (clamped to it: a square).
         gen = torch.Generator().manual_seed(0)
         anchors = torch.tensor([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.5, 0.0],
                                 [1.0, 0.5], [0.5, 1.0], [0.0, 0.5], [0.5, 0.5]])
+        corners = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
         rings = []
-        for _ in range(cfg.motifs):
+        for k in range(cfg.motifs):
             picks = torch.randperm(len(anchors), generator=gen)
             for m in range(cfg.shapes):
                 if m == 0:
                     rings.append(_ring((0.5, 0.5), 0.75, cfg.segments))
-                    continue
-                radius = 0.3 + 0.2 * float(torch.rand(1, generator=gen))
-                rings.append(_ring(tuple(anchors[picks[m - 1]].tolist()), radius, cfg.segments))
+                elif m == 1 and k % 2 == 1:
+                    c = int(picks[0]) % 4
+                    rings.append(_polygon([corners[c], corners[(c + 1) % 4],
+                                           corners[(c + 3) % 4]], cfg.segments))
+                else:
+                    radius = 0.3 + 0.2 * float(torch.rand(1, generator=gen))
+                    rings.append(_ring(tuple(anchors[picks[m - 1]].tolist()), radius,
+                                       cfg.segments))
         start = torch.stack(rings).reshape(cfg.motifs, cfg.shapes, self.n_points, 2)
         span = 1 + 2 * cfg.overlap
         # Stored divided by _MOTIF_GAIN: Adam's steps are then that much larger on the
@@ -218,6 +238,8 @@ class LatticeGenerator(nn.Module):
         gumbel = -torch.log(-torch.log(u)).reshape(b, cfg.cells, -1)
         hidden = self.mapping(code)
         logits = self.cell_head(hidden).reshape(b, cfg.cells, -1)
+        if cfg.logit_bound > 0:
+            logits = cfg.logit_bound * torch.tanh(logits / cfg.logit_bound)
         k = cfg.choices
         choice = _st_gumbel(logits[..., :k], gumbel[..., :k], cfg.temperature)
         slot = _st_gumbel(logits[..., k:].reshape(b, cfg.cells, cfg.shapes, -1),
