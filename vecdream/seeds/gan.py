@@ -185,8 +185,8 @@ def train_seed_gan(
     r1: float | None = None,
     mode_seeking: float = 0.05,
     polygon: float = 1.0,
-    blur: float = 0.0,
-    blur_steps: int = 300,
+    blur: float | None = None,
+    blur_steps: int = 250,
     policy: Sequence[str] = DEFAULT_POLICY,
     ada: bool = False,
     seed: int = 0,
@@ -224,7 +224,9 @@ def train_seed_gan(
         polygon: weight of :func:`~vecdream.seeds.generator.control_polygon_penalty`.
         blur, blur_steps: the discriminator sees real and generated seeds blurred by
             ``blur`` px at first, fading linearly to sharp over ``blur_steps`` steps (0:
-            never blurred): gradients reach shapes that are far from where they belong.
+            never blurred; default 2 for the lattice, 0 for paths): gradients reach shapes
+            far from where they belong (on Truchet seeds it kept the lattice's layouts
+            varied: BENCHMARKS.md "Seeds IV").
         policy: DiffAugment transforms; ada: tune their probability ADA-style.
         seed: everything random derives from it: deterministic on CPU.
         checkpoint: file written every ``checkpoint_every`` steps (0: only at the end),
@@ -261,6 +263,9 @@ def train_seed_gan(
             log.info("generator: %s", generator)
         if generator == "lattice" and palette is None:
             palette = "auto"  # a seed's slots pick from the set's own colours
+        if blur is None:
+            blur = 2.0 if generator == "lattice" else 0.0
+        options["blur"] = blur
         if isinstance(palette, str):
             if palette != "auto":
                 raise ValueError(f"train_seed_gan: palette must be 'auto', colours or None, "

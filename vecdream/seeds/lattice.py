@@ -72,7 +72,7 @@ class LatticeConfig:
     palette: list[list[float]] | None = None
     overlap: float = 0.02
     temperature: float = 1.0
-    logit_bound: float = 0.0
+    logit_bound: float = 3.0
 
     @property
     def cells(self) -> int:
