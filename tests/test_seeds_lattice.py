@@ -100,13 +100,13 @@ def test_c2st_spots_a_different_set_not_the_same_one():
 
 
 def test_discriminator_blur_keeps_ink_wraps_around_and_fades_out():
-    from vecdream.seeds.gan import _blur
+    from vecdream.seeds.diffaugment import blur
 
     x = torch.zeros(1, 3, 16, 16)
     x[..., 0, 0] = 1
-    y = _blur(x, 2.0)
+    y = blur(x, 2.0)
     assert torch.allclose(y.sum(), x.sum()) and y[0, 0, 15, 15] > 0.02  # across the wrap
-    assert torch.equal(_blur(x, 0.0), x)
+    assert torch.equal(blur(x, 0.0), x)
     data = render(make_drawings("smith", 8, seed=0, size=16, grid=4), 16, 16)
     run = train_seed_gan(data, steps=2, size=16, batch=4, generator="lattice", blur=2.0,
                          blur_steps=1)

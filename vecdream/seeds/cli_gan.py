@@ -12,16 +12,13 @@ import json
 import os
 import signal
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from vecdream.cli.common import device_option, ray_option
-
-if TYPE_CHECKING:
-    import torch
+from vecdream.seeds.cli_folder import FolderSeeds
+from vecdream.seeds.cli_folder import read_seed_folder as _folder
 
 __all__ = ["COMMANDS", "eval_command", "sample_command", "train_command"]
 
@@ -33,48 +30,6 @@ def _power_of_two(_ctx, _param, value: int) -> int:
     if value < 8 or value & (value - 1):
         raise click.BadParameter(f"expected a power of two >= 8 (32, 64, 128...), got {value}")
     return value
-
-
-@dataclass
-class _Seeds:
-    """The seeds of a folder after dropping contact sheets and repeated formats."""
-
-    images: torch.Tensor  # (N, 3, S, S) float in [0, 1]
-    names: list[str]
-    folder: object
-    keep: list[int]
-
-
-def _is_sheet(path: Path) -> bool:
-    """A contact sheet written by ``seeds make``/``sample`` (its layout text chunk)."""
-    if path.suffix.lower() != ".png":
-        return False
-    from PIL import Image
-
-    with Image.open(path) as im:
-        return "vecdream:sheet" in getattr(im, "text", {})
-
-
-def _folder(path: Path, size: int, hint: str) -> _Seeds:
-    """Read a seed folder; one seed per file stem (SVG before PDF before PNG, as
-    ``seeds sample --pdf --png`` writes three files per seed), contact sheets skipped."""
-    from vecdream.seeds.folder import SeedFolder
-
-    folder = SeedFolder(path, size)
-    rank = {"svg": 0, "pdf": 1}
-    best: dict[Path, int] = {}
-    for i, p in enumerate(folder.paths):
-        if _is_sheet(p):
-            continue
-        j = best.get(p.with_suffix(""))
-        if j is None or rank.get(folder.kinds[i], 2) < rank.get(folder.kinds[j], 2):
-            best[p.with_suffix("")] = i
-    keep = sorted(best.values())
-    if len(keep) < 2:
-        raise click.BadParameter(f"expected at least 2 readable seeds in {path}, "
-                                 f"found {len(keep)}", param_hint=hint)
-    return _Seeds(folder.images[keep].float() / 255, [str(folder.paths[i]) for i in keep],
-                  folder, keep)
 
 
 def _palette(text: str | None) -> list[list[float]] | str | None:
@@ -296,7 +251,7 @@ def eval_command(samples: Path, real: Path, train_dir: Path | None, size: int,
         atomic_write_bytes(json_out, json.dumps(summary, indent=2).encode("utf-8"))
 
 
-def _complexity(seeds: _Seeds) -> dict[str, float]:
+def _complexity(seeds: FolderSeeds) -> dict[str, float]:
     """Mean paths, nodes and colours of the vector samples (Seeds I's seed_stats)."""
     from vecdream.seeds.stats import seed_stats
 

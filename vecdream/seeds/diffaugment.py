@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-__all__ = ["DEFAULT_POLICY", "POLICIES", "AdaptiveAugment", "diff_augment"]
+__all__ = ["DEFAULT_POLICY", "POLICIES", "AdaptiveAugment", "blur", "diff_augment"]
 
 POLICIES = ("color", "translation", "cutout", "flip", "rot90")
 DEFAULT_POLICY: tuple[str, ...] = POLICIES
@@ -161,3 +161,21 @@ class AdaptiveAugment:
     def load_state_dict(self, state: dict[str, object]) -> None:
         self.p = float(state["p"])
         self._signs = [float(s) for s in state["signs"]]
+
+
+def blur(images: Tensor, sigma: float) -> Tensor:
+    """Gaussian blur of ``(B, 3, S, S)`` by ``sigma`` px (circular: seeds tile), or as is.
+
+    What the discriminator sees early in training: a rendered edge moves only the few
+    pixels around it, so a blurred view lets its gradient reach shapes far from where
+    they should be (Im2Vec, StyleGAN3); the blur fades out over ``blur_steps``.
+    """
+    if sigma <= 0.05:
+        return images
+    radius = max(1, int(3 * sigma))
+    x = torch.arange(-radius, radius + 1, dtype=images.dtype, device=images.device)
+    k = torch.exp(-x * x / (2 * sigma * sigma))
+    k = k / k.sum()
+    out = torch.nn.functional.pad(images, (radius,) * 4, mode="circular")
+    out = torch.nn.functional.conv2d(out, k.view(1, 1, 1, -1).repeat(3, 1, 1, 1), groups=3)
+    return torch.nn.functional.conv2d(out, k.view(1, 1, -1, 1).repeat(3, 1, 1, 1), groups=3)

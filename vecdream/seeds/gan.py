@@ -25,7 +25,7 @@ from vecdream.render import render
 from vecdream.seeds import discriminator as disc
 from vecdream.seeds import generator as gen
 from vecdream.seeds import lattice
-from vecdream.seeds.diffaugment import DEFAULT_POLICY, diff_augment
+from vecdream.seeds.diffaugment import DEFAULT_POLICY, blur, diff_augment
 from vecdream.seeds.distributed import (
     World,
     average_grads,
@@ -34,16 +34,14 @@ from vecdream.seeds.distributed import (
     global_ratio,
     mean_values,
 )
-from vecdream.seeds.gan_checkpoint import GanRun, Generator, build_run, load_seed_gan, resume_run
-from vecdream.seeds.seamless import image_seam_score
+from vecdream.seeds.gan_checkpoint import GanRun, build_run, load_seed_gan, resume_run
+from vecdream.seeds.generators import GENERATORS, Generator, choose_generator
 
-# load_seed_gan lives in gan_checkpoint; it stays importable from here.
+# GENERATORS, choose_generator and load_seed_gan stay importable from here.
 __all__ = ["GENERATORS", "GanResult", "GanStep", "choose_generator", "load_seed_gan",
            "train_seed_gan"]
 
-GENERATORS = ("auto", "paths", "lattice")
-"""``generator=`` of :func:`train_seed_gan`: free-form paths, the lattice of motifs
-(periodic seeds), or ``auto`` (:func:`choose_generator`)."""
+
 
 log = logging.getLogger(__name__)
 
@@ -69,39 +67,6 @@ class GanResult:
     stopped: bool = False
 
 
-def choose_generator(images: Tensor, share: float = 0.8) -> str:
-    """``"lattice"`` when at least ``share`` of the seeds ``(N, 3, S, S)`` are patterns
-    that tile: their canvas is a period (:func:`~.seamless.image_seam_score`) and the
-    pattern runs across its edges (Truchet, Smith, most Mosaic patterns); else
-    ``"paths"`` (an icon on a plain ground tiles too, trivially, but is no pattern)."""
-    def tiles(image: Tensor) -> bool:
-        border = torch.cat([image[:, 0], image[:, -1], image[:, :, 0], image[:, :, -1]], 1)
-        ground = border.median(dim=1).values[:, None]
-        crossed = float(((border - ground).abs().amax(0) > 0.1).float().mean())
-        return crossed > 0.05 and image_seam_score(image).seamless
-
-    return "lattice" if sum(tiles(image) for image in images) >= share * len(images) \
-        else "paths"
-
-
-def _blur(images: Tensor, sigma: float) -> Tensor:
-    """Gaussian blur of ``(B, 3, S, S)`` by ``sigma`` px (circular: seeds tile), or as is.
-
-    What the discriminator sees early in training: a rendered edge moves only the few
-    pixels around it, so a blurred view lets its gradient reach shapes far from where
-    they should be (Im2Vec, StyleGAN3); the blur fades out over ``blur_steps``.
-    """
-    if sigma <= 0.05:
-        return images
-    radius = max(1, int(3 * sigma))
-    x = torch.arange(-radius, radius + 1, dtype=images.dtype, device=images.device)
-    k = torch.exp(-x * x / (2 * sigma * sigma))
-    k = k / k.sum()
-    out = torch.nn.functional.pad(images, (radius,) * 4, mode="circular")
-    out = torch.nn.functional.conv2d(out, k.view(1, 1, 1, -1).repeat(3, 1, 1, 1), groups=3)
-    return torch.nn.functional.conv2d(out, k.view(1, 1, -1, 1).repeat(3, 1, 1, 1), groups=3)
-
-
 def _render(g: Generator, z: Tensor, size: int) -> tuple[Tensor, dict[str, Tensor]]:
     out = g(z)
     return render(g.drawings(out), size, size), out
@@ -120,7 +85,7 @@ def _step(run: GanRun, real: Tensor, policy: Sequence[str], world: World | None 
     sigma = o.get("blur", 0.0) * max(0.0, 1 - run.step / max(o.get("blur_steps", 1), 1))
 
     def augment(x: Tensor) -> Tensor:
-        x = _blur(x, sigma)
+        x = blur(x, sigma)
         return world.sliced(lambda full: diff_augment(full, policy, p=p, generator=rng), x,
                             batch)
 
@@ -185,7 +150,7 @@ def train_seed_gan(
     r1: float | None = None,
     mode_seeking: float = 0.05,
     polygon: float = 1.0,
-    blur: float | None = None,
+    blur: float = 0.0,
     blur_steps: int = 250,
     policy: Sequence[str] = DEFAULT_POLICY,
     ada: bool = False,
@@ -224,9 +189,9 @@ def train_seed_gan(
         polygon: weight of :func:`~vecdream.seeds.generator.control_polygon_penalty`.
         blur, blur_steps: the discriminator sees real and generated seeds blurred by
             ``blur`` px at first, fading linearly to sharp over ``blur_steps`` steps (0:
-            never blurred; default 2 for the lattice, 0 for paths): gradients reach shapes
-            far from where they belong (on Truchet seeds it kept the lattice's layouts
-            varied: BENCHMARKS.md "Seeds IV").
+            never blurred): gradients reach shapes far from where they belong. With the
+            lattice's ``logit_bound`` it kept Truchet layouts varied but cost KID on
+            Smith seeds (BENCHMARKS.md "Seeds IV"), so it is off by default.
         policy: DiffAugment transforms; ada: tune their probability ADA-style.
         seed: everything random derives from it: deterministic on CPU.
         checkpoint: file written every ``checkpoint_every`` steps (0: only at the end),
@@ -263,9 +228,6 @@ def train_seed_gan(
             log.info("generator: %s", generator)
         if generator == "lattice" and palette is None:
             palette = "auto"  # a seed's slots pick from the set's own colours
-        if blur is None:
-            blur = 2.0 if generator == "lattice" else 0.0
-        options["blur"] = blur
         if isinstance(palette, str):
             if palette != "auto":
                 raise ValueError(f"train_seed_gan: palette must be 'auto', colours or None, "

@@ -19,33 +19,12 @@ import torch
 
 from vecdream.atomic import atomic_write_bytes
 from vecdream.seeds import discriminator as disc
-from vecdream.seeds import generator as gen
-from vecdream.seeds import lattice
 from vecdream.seeds.diffaugment import AdaptiveAugment
+from vecdream.seeds.generators import Config, Generator, build_generator, config_from_dict
 
-__all__ = ["GanRun", "build_generator", "build_run", "config_from_dict", "load_seed_gan",
-           "resume_run"]
-
-Generator = gen.VectorGenerator | lattice.LatticeGenerator
-Config = gen.GeneratorConfig | lattice.LatticeConfig
-
-
-def build_generator(config: Config) -> Generator:
-    """The generator a config describes: free-form paths or the lattice of motifs."""
-    if isinstance(config, lattice.LatticeConfig):
-        return lattice.LatticeGenerator(config)
-    return gen.VectorGenerator(config)
-
-
-def config_from_dict(fields: dict) -> Config:
-    """A config back from :meth:`to_dict` (checkpoints before the lattice: paths)."""
-    fields = dict(fields)
-    if fields.pop("kind", "paths") == "lattice":
-        return lattice.LatticeConfig(**fields)
-    return gen.GeneratorConfig(**fields)
+__all__ = ["GanRun", "build_run", "load_seed_gan", "resume_run"]
 
 _FORMAT = "vecdream-seed-gan-1"
-
 
 @dataclass
 class GanRun:

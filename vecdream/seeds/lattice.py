@@ -30,8 +30,11 @@ import torch
 from torch import Tensor, nn
 
 from vecdream.drawing import Drawing
+from vecdream.seeds.lattice_shapes import rectangle, start_motifs
 
 __all__ = ["DIHEDRAL", "LatticeConfig", "LatticeGenerator"]
+
+_MOTIF_GAIN = 10.0
 
 # The 8 symmetries of the square as 2x2 matrices acting on cell coordinates centred
 # at the cell's middle: 4 quarter turns, then the same after a mirror.
@@ -58,7 +61,9 @@ class LatticeConfig:
         temperature: of the soft half of the straight-through choices.
         logit_bound: the choices' logits are squashed into ``(-bound, bound)`` (0: not),
             so the Gumbel noise keeps every cell's choice alive (against collapse onto
-            one layout) and the softmax gradients do not vanish.
+            one layout). Off by default: with ``blur`` it made Truchet samples as varied
+            as the real seeds but broke Smith's coherent colour regions (BENCHMARKS.md
+            "Seeds IV").
     """
 
     grid: int = 4
@@ -72,7 +77,7 @@ class LatticeConfig:
     palette: list[list[float]] | None = None
     overlap: float = 0.02
     temperature: float = 1.0
-    logit_bound: float = 3.0
+    logit_bound: float = 0.0
 
     @property
     def cells(self) -> int:
@@ -94,43 +99,6 @@ class LatticeConfig:
 
     def to_dict(self) -> dict:
         return {**asdict(self), "kind": "lattice"}
-
-
-_MOTIF_GAIN = 10.0
-
-
-def _ring(centre: tuple[float, float], radius: float, segments: int) -> Tensor:
-    """A circle of ``segments`` cubic arcs, ``(3S+1, 2)``, closed on its first point."""
-    k = 4 / 3 * math.tan(math.pi / (2 * segments))
-    pts = []
-    for j in range(segments):
-        a0, a1 = 2 * math.pi * j / segments, 2 * math.pi * (j + 1) / segments
-        c0, s0, c1, s1 = math.cos(a0), math.sin(a0), math.cos(a1), math.sin(a1)
-        pts += [(c0, s0), (c0 - k * s0, s0 + k * c0), (c1 + k * s1, s1 - k * c1)]
-    pts.append(pts[0])
-    return torch.tensor(centre) + radius * torch.tensor(pts)
-
-
-def _polygon(vertices: list[tuple[float, float]], segments: int) -> Tensor:
-    """A closed polygon as ``segments`` straight cubics (its first edge split as needed)."""
-    n = len(vertices)
-    if segments < n:
-        raise ValueError(f"a {n}-gon needs at least {n} segments, got {segments}")
-    a, b = torch.tensor(vertices[0]), torch.tensor(vertices[1])
-    split = [tuple((a + (b - a) * i / (segments - n + 1)).tolist())
-             for i in range(segments - n + 1)]
-    corners = split + list(vertices[1:]) + [vertices[0]]
-    pts = []
-    for start, end in zip(corners[:-1], corners[1:], strict=True):
-        pa, pb = torch.tensor(start), torch.tensor(end)
-        pts += [pa, pa + (pb - pa) / 3, pa + 2 * (pb - pa) / 3]
-    pts.append(torch.tensor(corners[-1]))
-    return torch.stack(pts)
-
-
-def _rectangle(size: float, segments: int) -> Tensor:
-    """The canvas outline as ``segments`` straight cubics, closed."""
-    return _polygon([(0.0, 0.0), (size, 0.0), (size, size), (0.0, size)], segments)
 
 
 def _logit(p: Tensor) -> Tensor:
@@ -175,30 +143,7 @@ class LatticeGenerator(nn.Module):
         with torch.no_grad():  # start near uniform choices: every motif gets tried
             self.cell_head.weight.mul_(0.1)
             self.cell_head.bias.zero_()
-        # Motif shapes start as the primitives of tile patterns: discs around the places
-        # where motifs meet their neighbours (corners, edge midpoints; clamped to the cell
-        # they are quarter and half discs) or the middle, and corner triangles (Truchet's
-        # half cells). The first shape of each motif is the cell's ground, a large disc
-        # reaching past the cell (clamped to it: a square).
-        gen = torch.Generator().manual_seed(0)
-        anchors = torch.tensor([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.5, 0.0],
-                                [1.0, 0.5], [0.5, 1.0], [0.0, 0.5], [0.5, 0.5]])
-        corners = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
-        rings = []
-        for k in range(cfg.motifs):
-            picks = torch.randperm(len(anchors), generator=gen)
-            for m in range(cfg.shapes):
-                if m == 0:
-                    rings.append(_ring((0.5, 0.5), 0.75, cfg.segments))
-                elif m == 1 and k % 2 == 1:
-                    c = int(picks[0]) % 4
-                    rings.append(_polygon([corners[c], corners[(c + 1) % 4],
-                                           corners[(c + 3) % 4]], cfg.segments))
-                else:
-                    radius = 0.3 + 0.2 * float(torch.rand(1, generator=gen))
-                    rings.append(_ring(tuple(anchors[picks[m - 1]].tolist()), radius,
-                                       cfg.segments))
-        start = torch.stack(rings).reshape(cfg.motifs, cfg.shapes, self.n_points, 2)
+        start = start_motifs(cfg.motifs, cfg.shapes, cfg.segments)
         span = 1 + 2 * cfg.overlap
         # Stored divided by _MOTIF_GAIN: Adam's steps are then that much larger on the
         # codebook than on the networks' weights (equalized learning rate).
@@ -207,7 +152,7 @@ class LatticeGenerator(nn.Module):
         self.register_buffer("dihedral", DIHEDRAL.clone())
         jj, ii = torch.meshgrid(torch.arange(cfg.grid), torch.arange(cfg.grid), indexing="ij")
         self.register_buffer("cell_origin", torch.stack([ii, jj], -1).reshape(-1, 2).float())
-        self.register_buffer("background", _rectangle(cfg.size, cfg.segments))
+        self.register_buffer("background", rectangle(cfg.size, cfg.segments))
         palette = torch.tensor(cfg.palette, dtype=torch.float32) if cfg.palette else None
         self.register_buffer("palette", palette)
 
