@@ -145,12 +145,10 @@ class LatticeGenerator(nn.Module):
             self.cell_head.bias.zero_()
         start = start_motifs(cfg.motifs, cfg.shapes, cfg.segments)
         span = 1 + 2 * cfg.overlap
-        # Points on the cell's edge start 0.5 % of the span inside the sigmoid's reach,
-        # so shapes touching the edge overlap their neighbours' (no hairline seams).
         # Stored divided by _MOTIF_GAIN: Adam's steps are then that much larger on the
         # codebook than on the networks' weights (equalized learning rate).
         self.motif_logits = nn.Parameter(
-            _logit(((start + cfg.overlap) / span).clamp(0.005, 0.995)) / _MOTIF_GAIN)
+            _logit(((start + cfg.overlap) / span).clamp(0.03, 0.97)) / _MOTIF_GAIN)
         self.register_buffer("dihedral", DIHEDRAL.clone())
         jj, ii = torch.meshgrid(torch.arange(cfg.grid), torch.arange(cfg.grid), indexing="ij")
         self.register_buffer("cell_origin", torch.stack([ii, jj], -1).reshape(-1, 2).float())

@@ -54,8 +54,8 @@ def start_motifs(motifs: int, shapes: int, segments: int) -> Tensor:
     Discs around the places where tile motifs meet their neighbours (corners, edge
     midpoints; clamped to the cell they are quarter and half discs) or the middle, and
     corner triangles (Truchet's half cells); quarter discs, half discs and bands are then
-    a short move away. The first shape of each motif is the cell's ground, the cell's
-    square (a squashed disc would leave rounded corners and hairline seams between cells).
+    a short move away. The first shape of each motif is the cell's ground, a large disc
+    reaching past the cell (clamped to it: a square).
     """
     gen = torch.Generator().manual_seed(0)
     anchors = torch.tensor([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.5, 0.0],
@@ -65,9 +65,8 @@ def start_motifs(motifs: int, shapes: int, segments: int) -> Tensor:
     for k in range(motifs):
         picks = torch.randperm(len(anchors), generator=gen)
         for m in range(shapes):
-            if m == 0:  # past the cell: the start clamps it onto the overlap band
-                rings.append(polygon([(-0.5, -0.5), (1.5, -0.5), (1.5, 1.5), (-0.5, 1.5)],
-                                     segments))
+            if m == 0:
+                rings.append(ring((0.5, 0.5), 0.75, segments))
             elif m == 1 and k % 2 == 1:
                 c = int(picks[0]) % 4
                 rings.append(polygon([corners[c], corners[(c + 1) % 4], corners[(c + 3) % 4]],
