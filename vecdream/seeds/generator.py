@@ -106,7 +106,33 @@ def _straight_through(hard: Tensor, soft: Tensor) -> Tensor:
     return hard + soft - soft.detach()
 
 
-class VectorGenerator(nn.Module):
+class SeedSampler:
+    """What both seed generators share: their outputs as drawings, and sampling.
+
+    Needs ``config.size``, ``config.total_z``, ``path_closed`` and parameters.
+    """
+
+    def drawings(self, out: dict[str, Tensor], *, prune: bool = False) -> list[Drawing]:
+        """One :class:`Drawing` per sample (in the graph unless ``out`` is detached).
+
+        ``prune=True`` drops the paths whose gate is off (what the SVG would hold anyway).
+        """
+        size = (float(self.config.size),) * 2
+        result = []
+        for i in range(out["points"].shape[0]):
+            d = Drawing(out["points"][i], out["widths"][i], out["stroke"][i], size,
+                        fill=out["fill"][i], closed=self.path_closed)
+            result.append(d.select(out["exist"][i].detach() > 0.5) if prune else d)
+        return result
+
+    @torch.no_grad()
+    def sample(self, n: int, *, generator: torch.Generator | None = None) -> list[Drawing]:
+        """``n`` detached, pruned drawings from fresh noise."""
+        z = torch.randn(n, self.config.total_z, generator=generator)
+        return self.drawings(self(z.to(next(self.parameters()).device)), prune=True)
+
+
+class VectorGenerator(SeedSampler, nn.Module):
     """Noise ``(B, z_dim)`` → path tensors; see :meth:`forward` and :meth:`drawings`.
 
     Example:
@@ -206,25 +232,6 @@ class VectorGenerator(nn.Module):
         if self.background_head is None:
             return self.closed
         return torch.cat([self.closed.new_ones(1), self.closed])
-
-    def drawings(self, out: dict[str, Tensor], *, prune: bool = False) -> list[Drawing]:
-        """One :class:`Drawing` per sample (in the graph unless ``out`` is detached).
-
-        ``prune=True`` drops the paths whose gate is off (what the SVG would hold anyway).
-        """
-        size = (float(self.config.size),) * 2
-        result = []
-        for i in range(out["points"].shape[0]):
-            d = Drawing(out["points"][i], out["widths"][i], out["stroke"][i], size,
-                        fill=out["fill"][i], closed=self.path_closed)
-            result.append(d.select(out["exist"][i].detach() > 0.5) if prune else d)
-        return result
-
-    @torch.no_grad()
-    def sample(self, n: int, *, generator: torch.Generator | None = None) -> list[Drawing]:
-        """``n`` detached, pruned drawings from fresh noise."""
-        z = torch.randn(n, self.config.z_dim, generator=generator)
-        return self.drawings(self(z.to(self.anchors.device)), prune=True)
 
 
 def control_polygon_penalty(points: Tensor, size: float) -> Tensor:

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import Tensor, nn
 
-from vecdream.drawing import Drawing
+from vecdream.seeds.generator import SeedSampler, _straight_through
 from vecdream.seeds.lattice_shapes import rectangle, start_motifs
 
 __all__ = ["DIHEDRAL", "LatticeConfig", "LatticeGenerator"]
@@ -109,11 +109,11 @@ def _st_gumbel(logits: Tensor, gumbel: Tensor, temperature: float) -> Tensor:
     """One-hot of ``argmax(logits + gumbel)`` forward, softmax gradient backward."""
     noisy = logits + gumbel
     soft = torch.softmax(noisy / temperature, dim=-1)
-    hard = nn.functional.one_hot(noisy.argmax(-1), noisy.shape[-1]).to(soft)
-    return hard + soft - soft.detach()
+    return _straight_through(nn.functional.one_hot(noisy.argmax(-1), noisy.shape[-1]).to(soft),
+                             soft)
 
 
-class LatticeGenerator(nn.Module):
+class LatticeGenerator(SeedSampler, nn.Module):
     """Noise ``(B, total_z)`` → path tensors of periodic seeds; same outputs and methods
     as :class:`~vecdream.seeds.generator.VectorGenerator`.
 
@@ -218,34 +218,18 @@ class LatticeGenerator(nn.Module):
         cfg = self.config
         out = self.palette_head(hidden)
         chosen, ground = out[:, :-cfg.slots], out[:, -cfg.slots:]
-        hard_ground = nn.functional.one_hot(ground.argmax(-1), cfg.slots).to(ground)
         soft_ground = torch.softmax(ground, -1)
-        ground = hard_ground + soft_ground - soft_ground.detach()
+        ground = _straight_through(
+            nn.functional.one_hot(ground.argmax(-1), cfg.slots).to(ground), soft_ground)
         if self.palette is None:
             return torch.sigmoid(chosen.reshape(-1, cfg.slots, 3)), ground
         pick = chosen.reshape(-1, cfg.slots, len(self.palette))
         soft = torch.softmax(pick, -1)
         hard = nn.functional.one_hot(pick.argmax(-1), soft.shape[-1]).to(soft)
-        return (hard + soft - soft.detach()) @ self.palette, ground
+        return _straight_through(hard, soft) @ self.palette, ground
 
     @property
     def path_closed(self) -> Tensor:
         """``(P,)`` bool: every path is a closed fill."""
         n = 1 + self.config.cells * self.config.shapes
         return torch.ones(n, dtype=torch.bool, device=self.background.device)
-
-    def drawings(self, out: dict[str, Tensor], *, prune: bool = False) -> list[Drawing]:
-        """One :class:`Drawing` per sample; ``prune=True`` drops the shapes turned off."""
-        size = (float(self.config.size),) * 2
-        result = []
-        for i in range(out["points"].shape[0]):
-            d = Drawing(out["points"][i], out["widths"][i], out["stroke"][i], size,
-                        fill=out["fill"][i], closed=self.path_closed)
-            result.append(d.select(out["exist"][i].detach() > 0.5) if prune else d)
-        return result
-
-    @torch.no_grad()
-    def sample(self, n: int, *, generator: torch.Generator | None = None) -> list[Drawing]:
-        """``n`` detached, pruned drawings from fresh noise."""
-        z = torch.randn(n, self.config.total_z, generator=generator)
-        return self.drawings(self(z.to(self.background.device)), prune=True)
