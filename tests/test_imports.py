@@ -166,6 +166,7 @@ STAGES = [
     ("vecdream.dream",),
     ("vecdream.seeds",),
     ("vecdream.painter",),
+    ("vecdream.studio",),
 ]
 TOP = len(STAGES)  # vecdream.cli, stage cli* modules, vecdream/__init__ and __main__, _moved
 

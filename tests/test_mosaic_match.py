@@ -62,7 +62,7 @@ def test_view_bytes_round_trip_and_key_is_a_unit_vector(seed):
 
 
 def test_catalogue_refuses_a_rotated_window_and_says_how_it_matched(tmp_path, seed):
-    from vecdream.seeds.cli_catalogue import describe, matched_transform
+    from vecdream.seeds.catalogue_issue import describe, matched_transform
 
     with Catalogue(tmp_path / "brand.db") as cat:
         assert cat.issue(seed.to_svg(), name="truchet", campaign="a").admitted

@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "PDF/SVG)."),
     "seeds": ("vecdream.seeds.cli:seeds_group",
               "Seeds for variable-data printing (HP Mosaic): make, augment, stats."),
+    "studio": ("vecdream.studio.cli:studio_command",
+               "Serve vecdream studio, the web app for seeds, dreams and paintings."),
     "sweep": ("vecdream.cli.sweep:sweep_command",
               "Dream every point of SPEC's grid into OUT (point_NNNN.svg + sweep.json)."),
     "trace": ("vecdream.painter.cli_agent:trace_command",

@@ -51,81 +51,6 @@ def _svgs(source: Path) -> list[Path]:
     return sorted(p for p in source.rglob("*") if p.suffix.lower() in (".svg", ".svgz"))
 
 
-def preview_reason(path: Path, root: Path, provenance: dict) -> str | None:
-    """Why ``path`` is one of vecdream's own sheets, not a seed (None: it is a seed).
-
-    ``seeds augment`` writes Mosaic preview pages as ``*_mosaic.svg`` in a ``previews``
-    folder, with ``sheet`` in their provenance (as contact sheets have).
-    """
-    from vecdream.seeds.folder import is_preview_page
-
-    if is_preview_page(path.relative_to(root) if path != root else Path(path.name)):
-        return "a vecdream Mosaic preview page (*_mosaic, or in a previews folder)"
-    if "sheet" in provenance:
-        return "a vecdream preview/contact sheet (provenance)"
-    return None
-
-
-TRANSFORMS = ("as is", "rotated 90°", "rotated 180°", "rotated 270°", "mirrored left-right",
-              "mirrored left-right, rotated 90°", "mirrored top-bottom",
-              "mirrored left-right, rotated 270°")
-"""How a file relates to the catalogued seed it matched, by orientation index of
-:func:`~vecdream.seeds.phash.dihedral_hashes` (rotations clockwise, as
-:func:`~vecdream.seeds.variations.rotate`). Structure only: recolouring is not told."""
-
-
-def matched_transform(cat, match, fp) -> str:
-    """The orientation under which the query print ``fp`` is nearest the matched seed."""
-    from vecdream.seeds.catalogue_print import fingerprint
-    from vecdream.seeds.phash import hamming
-
-    if match.exact:
-        return "identical"
-    if match.transform is not None:
-        return mosaic_transform(match.transform)
-    seed_fp, _ = fingerprint(cat.svg(match.seed.id))
-    return TRANSFORMS[int(hamming(fp.hashes, seed_fp.hashes[0]).argmin())]
-
-
-def mosaic_transform(fit) -> str:
-    """A :class:`~vecdream.seeds.mosaic_match.Registration` in words: what Mosaic would
-    do to the catalogued seed to print the query (a window of its plane)."""
-    parts = ["a window of its plane"]
-    angle = (fit.angle + 180.0) % 360.0 - 180.0
-    if abs(angle) >= 0.5:
-        parts.append(f"rotated {angle:.1f}°")
-    if abs(fit.scale - 1.0) >= 0.02:
-        parts.append(f"scaled ×{fit.zoom:.2f}")
-    if fit.mirror:
-        parts.append("mirrored")
-    return ", ".join(parts) + f" (NCC {fit.score:.2f})"
-
-
-def describe(match, transform: str | None = None) -> str:
-    """One line naming the catalogued seed a match points at."""
-    s = match.seed
-    how = "exact copy" if match.exact else f"{match.distance} bits"
-    how += f", {transform}" if transform and not match.exact else ""
-    return f"#{s.id} {s.name!r} (campaign {s.campaign!r}, {how})"
-
-
-def _report_line(r: dict) -> str:
-    """``issue``'s line for one file's result."""
-    detail = {"admitted": f"as #{r.get('id')}",
-              "refused": f"near-duplicate of {r.get('_line')}"}.get(r["status"], r.get("reason"))
-    return f"{r['status']} {r['file']}: {detail}"
-
-
-def _match_record(match, transform: str) -> dict:
-    s = match.seed
-    return {"id": s.id, "name": s.name, "campaign": s.campaign, "distance": match.distance,
-            "exact": match.exact, "embedding_distance": match.embedding_distance,
-            "transform": transform,
-            "mosaic": None if match.transform is None else {
-                "ncc": match.transform.score, "angle": match.transform.angle,
-                "scale": match.transform.zoom, "mirror": match.transform.mirror}}
-
-
 @click.command("issue")
 @click.argument("samples", type=click.Path(exists=True, path_type=Path))
 @_CATALOGUE
@@ -141,51 +66,25 @@ def issue_command(samples: Path, db: Path, campaign: str, threshold: int | None,
 
     So are windows of its plane (its tiling, for a seamless seed) turned by any angle,
     scaled or shifted, as Mosaic prints them. Each refusal names the seed and transform."""
-    from vecdream.export import read_metadata
     from vecdream.seeds.catalogue import CatalogueError
-    from vecdream.seeds.catalogue_print import fingerprint
+    from vecdream.seeds.catalogue_issue import issue_file, report_line
 
     files = _svgs(samples)
     if not files:
         raise click.BadParameter(f"no .svg seeds in {samples}", param_hint="SAMPLES")
     results: list[dict] = []
-
-    def report(**result) -> None:
-        results.append(result)
-        if not as_json:  # as it happens: a long batch shows its progress
-            tqdm.write(_report_line(result))
-
     with open_catalogue(db, create=True, threshold=threshold) as cat, _db_errors(db):
         for path in tqdm(files, desc="seeds issue", unit="seed", disable=as_json):
-            label = path.name if path == samples else str(path.relative_to(samples))
             try:
-                provenance = {"file": path.name, **read_metadata(path)}
-            except (ValueError, OSError):
-                provenance = {"file": path.name}
-            why = preview_reason(path, samples, provenance)
-            if why is not None:
-                report(file=label, status="ignored", reason=why)
-                continue
-            try:
-                svg = path.read_bytes()
-                fp, _ = fingerprint(svg)
-                result = cat.issue(svg, name=path.stem, campaign=campaign,
-                                   provenance=provenance, fp=fp)
-            except (ValueError, OSError) as exc:
-                report(file=label, status="unreadable", reason=str(exc))
-                continue
+                result = issue_file(cat, path, samples, campaign)
             except CatalogueError as exc:
                 raise click.ClickException(str(exc)) from None
-            if result.admitted:
-                report(file=label, status="admitted", id=result.seed_id)
-            else:
-                transform = matched_transform(cat, result.collision, fp)
-                report(file=label, status="refused",
-                       nearest=_match_record(result.collision, transform),
-                       _line=describe(result.collision, transform))
+            results.append(result)
+            if not as_json:  # as it happens: a long batch shows its progress
+                tqdm.write(report_line(result))
     if as_json:
-        click.echo(json.dumps([{k: v for k, v in r.items() if not k.startswith("_")}
-                               for r in results], indent=2))
+        click.echo(json.dumps([{k: v for k, v in r.items() if k != "line"} for r in results],
+                              indent=2))
         return
     count = {k: sum(r["status"] == k for r in results)
              for k in ("admitted", "refused", "unreadable", "ignored")}

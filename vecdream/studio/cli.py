@@ -1,0 +1,79 @@
+"""``vecdream studio``: serve the studio on this machine and print its URL.
+
+Loopback only by default. Any other ``--host`` needs an access token: one is generated
+(or taken from ``--token``) and printed inside the URL, as Jupyter does. Ctrl-C stops
+the server and its workers; jobs that were running read "interrupted" after a restart.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from pathlib import Path
+
+import click
+
+__all__ = ["studio_command"]
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command("studio")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="TCP port (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but loopback requires an access token.")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("vecdream-studio"), show_default=True,
+              help="Folder holding the studio's jobs, uploads, catalogue and exports.")
+@click.option("--token", default=None,
+              help="Access token (default: none on loopback, a random one otherwise).")
+@click.option("--workers", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Jobs that run at once, each in its own process.")
+@click.option("--max-upload-mb", type=click.FloatRange(0.1, 2000), default=20.0,
+              show_default=True, help="Largest file an upload may hold.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the studio in a browser.")
+def studio_command(port: int, host: str, workspace: Path, token: str | None, workers: int,
+                   max_upload_mb: float, open_browser: bool) -> None:
+    """Serve vecdream studio, the web app for seeds, dreams and paintings."""
+    try:
+        import uvicorn
+
+        from vecdream.studio.app import create_app
+    except ImportError as exc:
+        raise click.ClickException(f"the studio needs its extra: pip install "
+                                   f"'vecdream[studio]' ({exc.name} is missing)") from None
+    if not _loopback(host) and token is None:
+        token = secrets.token_urlsafe(24)
+    app = create_app(workspace, token=token, workers=workers, max_upload_mb=max_upload_mb)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+    server = uvicorn.Server(config)
+
+    def announce() -> None:
+        bound = server.servers[0].sockets[0].getsockname()[1] if server.servers else port
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        url = f"http://{shown}:{bound}/" + (f"?token={token}" if token else "")
+        click.echo(f"vecdream studio at {url}  (workspace {app.state.workspace.root}; "
+                   "Ctrl-C stops it)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    original = server.startup
+
+    async def startup(sockets=None) -> None:
+        await original(sockets=sockets)
+        if server.started:
+            announce()
+
+    server.startup = startup
+    server.run()
+    click.echo("studio stopped")

@@ -1,0 +1,70 @@
+"""What a studio job does: the task functions the workers run, by name.
+
+A task is ``fn(params, out, report) -> result``: ``params`` are the job's checked
+parameters (plain JSON; paths already confined to the workspace by the web layer),
+``out`` the job's own folder, ``report`` a :class:`Report` for progress and previews.
+The result is plain JSON naming files relative to ``out``. Every file a task writes
+carries provenance (``vecdream info`` reads it), and is written atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["TASKS", "Report", "TaskError", "provenance"]
+
+
+class TaskError(Exception):
+    """A task's one-line reason for failing, shown on the page as is."""
+
+
+class Report:
+    """A task's channel back to the studio.
+
+    Args:
+        send: puts one ``(kind, payload)`` message on the worker's queue.
+    """
+
+    def __init__(self, send: Callable[[tuple[str, object]], None]) -> None:
+        self._send = send
+
+    def progress(self, done: int, total: int, text: str = "", **extra: object) -> None:
+        """``done`` of ``total`` units finished; ``extra`` (e.g. a loss curve) is shown
+        beside the bar."""
+        self._send(("progress", {"done": int(done), "total": int(total), "text": text,
+                                 **extra}))
+
+    def preview(self, name: str) -> None:
+        """``name`` (in the job's folder) is the newest picture of the work so far."""
+        self._send(("preview", name))
+
+
+def provenance(kind: str, params: dict, **more: object) -> dict:
+    """The provenance record a studio task writes into its outputs."""
+    shown = {k: v for k, v in params.items() if not isinstance(v, (dict, list)) and v != ""}
+    return {"command": f"studio {kind}", **shown, **more}
+
+
+def _run(module: str, name: str) -> Callable[[dict, Path, Report], dict]:
+    """A task imported when it runs (a worker loads torch and the stage it needs only)."""
+
+    def task(params: dict, out: Path, report: Report) -> dict:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(params, out, report)
+
+    task.__name__ = name
+    return task
+
+
+TASKS: dict[str, Callable[[dict, Path, Report], dict]] = {
+    "seeds": _run("vecdream.studio.tasks_seeds", "make_seeds"),
+    "folder": _run("vecdream.studio.tasks_seeds", "read_folder"),
+    "variations": _run("vecdream.studio.tasks_seeds", "vary_seed"),
+    "train": _run("vecdream.studio.tasks_seeds", "train_generator"),
+    "channels": _run("vecdream.studio.tasks_dream", "channel_sheet"),
+    "dream": _run("vecdream.studio.tasks_dream", "dream"),
+    "paint": _run("vecdream.studio.tasks_dream", "paint"),
+}
+"""Every job kind the studio runs."""
