@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dream test bench lint clean gallery
+.PHONY: dream test bench lint clean gallery screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ dream: $(STAMP)
 # docs/gallery/ from fixed seeds, offline on CPU (< 15 min on 2 cores).
 gallery: $(STAMP)
 	$(BIN)/python benchmarks/gallery.py --out docs/gallery
+
+# docs/studio/*.png: the studio in headless Chromium (Debian chromium), its real defaults.
+screenshots: $(STAMP)
+	VECDREAM_SCREENSHOTS=docs/studio $(BIN)/python -m pytest -q tests/test_studio_browser.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

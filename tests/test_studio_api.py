@@ -181,3 +181,98 @@ def test_token_guards_every_request(tmp_path):
         first = client.get("/?token=s3cret")
         assert first.status_code == 200
         assert client.get("/api/info").status_code == 200  # the cookie carries it now
+
+
+def _svg_seed(i: int) -> bytes:
+    colours = ["#d62828", "#003f88", "#fcbf49"]
+    shapes = "".join(f'<rect x="{(k * 7 + i * 3) % 24}" y="{(k * 5) % 24}" width="8" '
+                     f'height="8" fill="{colours[(k + i) % 3]}"/>' for k in range(6))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+            f'<rect width="32" height="32" fill="#f2e8d5"/>{shapes}</svg>').encode()
+
+
+def test_every_flow_runs_end_to_end(studio):
+    """A designer's folder (train, sample), a palette file, the channel sheet, a dream gone
+    large, and a painting: each a real job on the real library, tiny."""
+    client, ws = studio
+    up = client.post("/api/uploads?kind=seeds", files=[
+        ("files", (f"s{i}.svg", _svg_seed(i), "image/svg+xml")) for i in range(3)]).json()
+    folder = wait(client, client.post("/api/jobs/folder", json={"folder": up["folder"]}
+                                      ).json()["id"])
+    assert folder["status"] == "done", folder["error"]
+    assert len(folder["result"]["seeds"]) == 3
+    train = wait(client, client.post("/api/jobs/train", json={
+        "folder": up["folder"], "steps": 2, "size": 32, "sheet_every": 1, "samples": 2,
+        "generator": "paths"}).json()["id"], timeout=300)
+    assert train["status"] == "done", train["error"]
+    assert len(train["result"]["losses"]["d"]) == 2 and train["result"]["generator"] == "paths"
+    assert len(train["result"]["seeds"]) == 2 and train["preview"] == "sheet.png"
+    gpl = b"GIMP Palette\nName: t\n#\n255 0 0 red\n0 0 255 blue\n0 128 0 green\n"
+    pal = client.post("/api/uploads?kind=palette", files=[("files", ("p.gpl", gpl, "text/plain"))])
+    seeds = wait(client, client.post("/api/jobs/seeds", json={
+        "family": "maze", "count": 1, "size": 64, "palette_file": pal.json()["files"][0]}
+        ).json()["id"])
+    assert seeds["status"] == "done", seeds["error"]
+    assert seeds["result"]["seeds"][0]["stats"]["colours"] <= 3
+    sheet = wait(client, client.post("/api/jobs/channels", json={"count": 2, "steps": 2}
+                                     ).json()["id"])
+    assert sheet["status"] == "done", sheet["error"]
+    assert [c["channel"] for c in sheet["result"]["channels"]] == [0, 1]
+    dream = wait(client, client.post("/api/jobs/dream", json={
+        "steps": 2, "size": 48, "paths": 8, "tiles": 2, "large_steps": 2}).json()["id"],
+        timeout=300)
+    assert dream["status"] == "done", dream["error"]
+    svg = ws.resolve(dream["base"].removeprefix("/files/") + dream["result"]["svg"])
+    assert 'viewBox="0 0 96 96"' in svg.read_text()  # tiled 2 x 2 at the same scale
+    photo = client.post("/api/uploads?kind=photo", files=[
+        ("files", ("p.png", ws.resolve(seeds["base"].removeprefix("/files/")
+                                       + seeds["result"]["seeds"][0]["png"]).read_bytes(),
+                   "image/png"))]).json()
+    paint = wait(client, client.post("/api/jobs/paint", json={
+        "photo": photo["files"][0], "steps": 2, "size": 48, "paths": 20}).json()["id"])
+    assert paint["status"] == "done", paint["error"]
+    assert {"svg", "pdf", "png", "photo_png"} <= set(paint["result"])
+    from vecdream.painter.mypaint import mypaint_available
+
+    brush = wait(client, client.post("/api/jobs/paint", json={
+        "photo": photo["files"][0], "medium": "brush", "steps": 2, "size": 48}).json()["id"])
+    assert brush["status"] == "done", brush["error"]
+    assert brush["result"]["json"] == "painting.json"
+    assert (brush["result"]["replay"] is not None) == mypaint_available()
+
+
+def test_studio_notebook_and_example_run(tmp_path, run_notebook):
+    """notebooks/studio.ipynb and examples/studio_api.py, end to end at tiny settings."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    run = run_notebook("studio.ipynb", "SIZE = 128",
+                       f'SIZE = 48\nN = 2\nOUT = r"{tmp_path / "nb"}"', timeout=240)
+    assert "image/png" in run.kinds
+    assert run.text.count("admitted") == 2 and "refused" in run.text
+    assert "manifest.json" in run.text
+    example = Path(__file__).resolve().parents[1] / "examples" / "studio_api.py"
+    proc = subprocess.run([sys.executable, str(example), "--n", "2", "--size", "48", "--out",
+                           str(tmp_path / "ex")], capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.count("admitted") == 2 and "refused" in proc.stdout
+    assert "wrote" in proc.stdout and ".zip" in proc.stdout
+
+
+def test_jobs_run_on_ray_with_their_progress(tmp_path):
+    pytest.importorskip("ray")
+    manager = JobManager(Workspace(tmp_path), ray="local")
+    try:
+        job = manager.submit("seeds", {"family": "maze", "count": 2, "size": 64,
+                                       "palette": "", "style": "fill", "seed": 0})
+        deadline = time.monotonic() + 240
+        while (state := manager.get(job["id"]))["status"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert state["status"] == "done", state["error"]
+        assert [s["name"] for s in state["result"]["seeds"]] == ["maze_00000", "maze_00001"]
+        assert state["progress"]["text"] == "seed 2 of 2"  # forwarded from the Ray task
+        assert (tmp_path / "jobs" / job["id"] / "maze_00001.svg").is_file()
+    finally:
+        manager.shutdown()

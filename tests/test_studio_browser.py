@@ -22,6 +22,11 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "chromium"
+SCREENSHOTS = os.environ.get("VECDREAM_SCREENSHOTS")
+# Screenshots show the studio's real defaults; the test alone runs tiny jobs.
+DREAM = {"steps": "300", "size": "224", "paths": "200"} if SCREENSHOTS else {
+    "steps": "8", "size": "96", "paths": "40"}
+PAINT = {"steps": "150", "size": "192"} if SCREENSHOTS else {"steps": "4", "size": "64"}
 
 
 def _chromium() -> str:
@@ -73,11 +78,17 @@ def page(studio):
         browser.close()
 
 
+def wait_for(page, selector: str, timeout: float = 120_000) -> None:
+    """Wait for ``selector``; an error the page shows instead fails at once, with it."""
+    page.wait_for_selector(f"{selector}, #message:not([hidden])", timeout=timeout)
+    assert page.locator("#message").is_hidden(), page.inner_text("#message")
+    page.wait_for_selector(selector, timeout=timeout)
+
+
 def shot(page, name: str) -> None:
-    folder = os.environ.get("VECDREAM_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
 
 def test_seeds_issue_and_export_in_the_browser(page, tmp_path):
@@ -86,11 +97,11 @@ def test_seeds_issue_and_export_in_the_browser(page, tmp_path):
     page.select_option("#family", "truchet")
     page.fill("#seeds-form input[name=count]", "4")
     page.click("#gen-seeds")
-    page.wait_for_selector("#seed-grid .seed >> nth=3")
+    wait_for(page, "#seed-grid .seed:nth-child(4)")
     assert page.locator("#seed-grid .seed").count() == 4
     assert "contours" in page.inner_text("#seed-grid .seed >> nth=0")
     page.click("#seed-grid .seed img >> nth=0")  # its Mosaic preview and variations
-    page.wait_for_selector("#variation-grid .seed >> nth=5")
+    wait_for(page, "#variation-grid .seed:nth-child(6)")
     page.wait_for_function("document.querySelector('#mosaic-page').naturalWidth > 0")
     shot(page, "seeds")
     page.check("#seed-grid .seed >> nth=0 >> input.select")
@@ -98,14 +109,14 @@ def test_seeds_issue_and_export_in_the_browser(page, tmp_path):
     page.check("#variation-grid .seed >> nth=0 >> input.select")  # a copy of seed 0
     page.fill("#campaign", "spring")
     page.click("#issue")
-    page.wait_for_selector("#issue-results li >> nth=2")
+    wait_for(page, "#issue-results li:nth-child(3)")
     lines = page.locator("#issue-results li").all_inner_texts()
     assert sum(t.startswith("admitted") for t in lines) == 2, lines
     refused = [t for t in lines if t.startswith("refused")]
     assert len(refused) == 1 and "truchet_00000" in refused[0], lines
     shot(page, "catalogue")
     page.click("#export")
-    page.wait_for_selector("#export-link:not([hidden])")
+    wait_for(page, "#export-link:not([hidden])")
     with page.expect_download() as download:
         page.click("#export-link")
     archive = tmp_path / "export.zip"
@@ -126,12 +137,14 @@ def test_seeds_issue_and_export_in_the_browser(page, tmp_path):
 def test_a_short_dream_in_the_browser(page, tmp_path):
     page.click(".tab[data-tab=dream]")
     form = "#dream-form"
-    for name, value in (("steps", "8"), ("size", "96"), ("paths", "40")):
+    for name, value in DREAM.items():
         page.fill(f"{form} input[name={name}]", value)
     page.click("#dream")
-    page.wait_for_selector("#dream-result a", timeout=180_000)
-    assert page.inner_text("#dream-job .text").startswith("done: dream: step 8 of 8")
-    assert page.locator("#dream-job progress").get_attribute("value") == "8"
+    wait_for(page, "#dream-result a", timeout=600_000)
+    steps = DREAM["steps"]
+    assert page.inner_text("#dream-job .text").startswith(f"done: dream: step {steps} of "
+                                                          f"{steps}")
+    assert page.locator("#dream-job progress").get_attribute("value") == steps
     assert "pen lifts" in page.inner_text("#dream-result")
     shot(page, "dream")
     with page.expect_download() as download:
@@ -140,6 +153,24 @@ def test_a_short_dream_in_the_browser(page, tmp_path):
     download.value.save_as(path)
     assert path.read_text().lstrip().startswith(("<?xml", "<svg"))
     assert "studio dream" in path.read_text()  # provenance
+
+
+def test_a_photo_painted_in_the_browser(page, tmp_path):
+    from PIL import Image
+    from skimage import data
+
+    photo = tmp_path / "astronaut.jpg"  # under the studio's 0.2 MB upload limit here
+    Image.fromarray(data.astronaut()).resize((256, 256)).save(photo, quality=90)
+    page.click(".tab[data-tab=paint]")
+    page.set_input_files("#photo-file", str(photo))
+    for name, value in PAINT.items():
+        page.fill(f"#paint-form input[name={name}]", value)
+    page.click("#paint")
+    wait_for(page, "#paint-result a", timeout=600_000)
+    page.wait_for_function("document.querySelector('#paint-photo').naturalWidth > 0")
+    assert "provenance" in page.inner_text("#paint-result")
+    assert page.locator("#paint-result a:text('SVG')").count() == 1
+    shot(page, "paint")
 
 
 def test_the_studio_refuses_traversal_and_oversized_uploads(page, studio):

@@ -7,6 +7,7 @@
 * ``POST /api/jobs/{kind}``, ``GET /api/jobs[/{id}]``, ``GET /api/jobs/{id}/events``
   (server-sent events until the job ends), ``POST /api/jobs/{id}/cancel``;
 * ``POST /api/uploads`` -- seed files, a photo or a palette into ``uploads/<folder>/``;
+  ``GET /api/uploads`` -- the seed folders there (uploaded, or named by ``--seeds``);
 * ``POST /api/catalogue/issue``, ``GET /api/catalogue``, ``POST /api/catalogue/export``;
 * ``GET /files/{path}`` -- a file of the workspace; ``GET /api/provenance/{path}``.
 
@@ -34,7 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vecdream.studio import catalogue_ops
 from vecdream.studio.jobs import FINISHED, JobManager
 from vecdream.studio.params import SPECS, ParamError, check_params
-from vecdream.studio.uploads import UploadError, save_uploads
+from vecdream.studio.uploads import UploadError, save_uploads, seed_folders
 from vecdream.studio.workspace import OutsideWorkspace, Workspace
 
 __all__ = ["create_app"]
@@ -48,7 +49,8 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 def create_app(workspace: Workspace | str | Path, *, token: str | None = None,
-               workers: int = 1, max_upload_mb: float = 20.0) -> FastAPI:
+               workers: int = 1, max_upload_mb: float = 20.0,
+               ray: str | None = None) -> FastAPI:
     """The studio app over ``workspace``.
 
     Args:
@@ -56,9 +58,10 @@ def create_app(workspace: Workspace | str | Path, *, token: str | None = None,
         token: when given, every request must present it.
         workers: jobs that run at once (each in its own process).
         max_upload_mb: the largest file an upload may hold.
+        ray: run jobs on this Ray cluster (see :class:`~vecdream.studio.jobs.JobManager`).
     """
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
-    jobs = JobManager(ws, workers=workers)
+    jobs = JobManager(ws, workers=workers, ray=ray)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -174,6 +177,10 @@ def create_app(workspace: Workspace | str | Path, *, token: str | None = None,
     @app.post("/api/uploads")
     async def upload(kind: str, files: list[UploadFile]) -> dict:
         return await save_uploads(ws, kind, files, max_bytes=int(max_upload_mb * 2**20))
+
+    @app.get("/api/uploads")
+    def uploads() -> list[dict]:
+        return seed_folders(ws)
 
     @app.get("/api/catalogue")
     def catalogue() -> list[dict]:

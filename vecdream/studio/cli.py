@@ -39,9 +39,17 @@ def _loopback(host: str) -> bool:
               help="Jobs that run at once, each in its own process.")
 @click.option("--max-upload-mb", type=click.FloatRange(0.1, 2000), default=20.0,
               show_default=True, help="Largest file an upload may hold.")
+@click.option("--seeds", "seed_dirs", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A local folder of your seeds to offer on the page (copied into the "
+                   "workspace; repeatable).")
+@click.option("--ray", default=None, metavar="ADDRESS",
+              help="Run jobs on this Ray cluster ('local': start one here); the workspace "
+                   "must be on a filesystem the cluster shares.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the studio in a browser.")
 def studio_command(port: int, host: str, workspace: Path, token: str | None, workers: int,
-                   max_upload_mb: float, open_browser: bool) -> None:
+                   max_upload_mb: float, seed_dirs: tuple[Path, ...], ray: str | None,
+                   open_browser: bool) -> None:
     """Serve vecdream studio, the web app for seeds, dreams and paintings."""
     try:
         import uvicorn
@@ -52,7 +60,15 @@ def studio_command(port: int, host: str, workspace: Path, token: str | None, wor
                                    f"'vecdream[studio]' ({exc.name} is missing)") from None
     if not _loopback(host) and token is None:
         token = secrets.token_urlsafe(24)
-    app = create_app(workspace, token=token, workers=workers, max_upload_mb=max_upload_mb)
+    app = create_app(workspace, token=token, workers=workers, max_upload_mb=max_upload_mb,
+                     ray=ray)
+    for folder in seed_dirs:  # named on the command line: no request can name a path
+        from vecdream.studio.uploads import import_folder
+
+        done = import_folder(app.state.workspace, folder)
+        click.echo(f"offering {len(done['files'])} seeds of {folder} as {done['folder']}"
+                   + (f" ({len(done['skipped'])} unreadable skipped)" if done["skipped"]
+                      else ""))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
 
@@ -75,5 +91,8 @@ def studio_command(port: int, host: str, workspace: Path, token: str | None, wor
             announce()
 
     server.startup = startup
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down cleanly
+        pass
     click.echo("studio stopped")

@@ -37,9 +37,9 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _worker(kind: str, params: dict, out: str, messages) -> None:
+def _worker(kind: str, params: dict, out: str, messages, ray: str | None = None) -> None:
     """The worker process: run one task, send ("progress" | "preview" | "result" |
-    "error", payload) messages."""
+    "error", payload) messages. With ``ray``, the task runs as a Ray task there."""
     import torch
 
     from vecdream.studio.tasks import TASKS, Report, TaskError
@@ -47,6 +47,9 @@ def _worker(kind: str, params: dict, out: str, messages) -> None:
     # One core stays with the web process: the page answers while a dream runs.
     torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
     try:
+        if ray is not None:
+            _on_ray(kind, params, out, messages, ray)
+            return
         result = TASKS[kind](params, Path(out), Report(messages.put))
         messages.put(("result", result))
     except TaskError as exc:
@@ -55,21 +58,64 @@ def _worker(kind: str, params: dict, out: str, messages) -> None:
         messages.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
+def _on_ray(kind: str, params: dict, out: str, messages, address: str) -> None:
+    """Run the task on Ray (:func:`vecdream.jobs.run_jobs`) and forward the messages it
+    writes into the job's folder."""
+    import json
+
+    from vecdream.jobs import Item, run_jobs
+    from vecdream.studio.tasks import EVENTS, run_logged
+
+    events, done = Path(out) / EVENTS, threading.Event()
+
+    def follow() -> None:
+        offset = 0
+        while not done.is_set() or (events.exists() and events.stat().st_size > offset):
+            if events.exists():
+                with events.open(encoding="utf-8") as f:
+                    f.seek(offset)
+                    for line in iter(f.readline, ""):
+                        if not line.endswith("\n"):
+                            break  # a line still being written: read it next time
+                        offset += len(line.encode("utf-8"))
+                        messages.put(tuple(json.loads(line)))
+            time.sleep(0.1)
+
+    reader = threading.Thread(target=follow, daemon=True)
+    reader.start()
+    outcome: dict = {}
+    report = run_jobs(run_logged, [Item("task", {"kind": kind, "params": params, "out": out})],
+                      lambda _item, result: outcome.update(result), ray=address, retries=0)
+    done.set()
+    reader.join()
+    if not report.ok:
+        messages.put(("error", next(iter(report.failed.values()))))
+    elif "error" in outcome:
+        messages.put(("error", outcome["error"]))
+    else:
+        messages.put(("result", outcome["result"]))
+
+
 class JobManager:
     """Runs, follows, cancels and remembers the studio's jobs.
 
     Args:
         workspace: where job folders live.
         workers: jobs that run at once.
+        ray: run each task on this Ray cluster (``"local"``: a local one) instead of in
+            the worker process itself (which then only follows it); the workspace must
+            be on a filesystem the cluster shares.
     """
 
-    def __init__(self, workspace: Workspace, workers: int = 1) -> None:
+    def __init__(self, workspace: Workspace, workers: int = 1, ray: str | None = None) -> None:
         self.workspace = workspace
         self.workers = max(1, workers)
+        self.ray = ray
         self._lock = threading.Lock()
         self._jobs: dict[str, dict] = {}
         self._procs: dict[str, multiprocessing.Process] = {}
         self._pending: list[str] = []
+        self._queues: dict[str, object] = {}  # each running worker's message queue
         self._saved: dict[str, float] = {}
         self._counter = itertools.count()
         self._closed = False
@@ -144,9 +190,12 @@ class JobManager:
                 self._finish(self._jobs[job_id], "interrupted",
                              error="the studio stopped before this job finished")
             self._pending.clear()
-        for _, proc in procs:
+        for job_id, proc in procs:
             proc.terminate()
             proc.join(5)
+            queue_ = self._queues.pop(job_id, None)
+            if queue_ is not None:
+                queue_.close()
 
     # -- internals: the caller holds self._lock ------------------------------------------
     def _save(self, job: dict, force: bool = True) -> None:
@@ -166,11 +215,12 @@ class JobManager:
             proc = multiprocessing.get_context("spawn").Process(
                 target=_worker, daemon=True, name=f"vecdream-studio {job['id']}",
                 args=(job["kind"], job["params"], str(self.workspace.job_dir(job["id"])),
-                      messages))
+                      messages, self.ray))
             proc.start()
             self._procs[job["id"]] = proc
+            self._queues[job["id"]] = messages
             job.update(status="running", started=_now(), version=job["version"] + 1,
-                       progress={"done": 0, "total": 0, "text": "starting"})
+                       pid=proc.pid, progress={"done": 0, "total": 0, "text": "starting"})
             self._save(job)
             threading.Thread(target=self._follow, args=(job["id"], proc, messages),
                              daemon=True).start()
@@ -190,6 +240,8 @@ class JobManager:
             with self._lock:
                 job = self._jobs[job_id]
                 if self._procs.get(job_id) is not proc:
+                    self._queues.pop(job_id, None)
+                    messages.close()
                     return  # cancelled or shut down: its state is already final
                 if kind == "progress":
                     job.update(progress=payload, version=job["version"] + 1)
@@ -207,4 +259,7 @@ class JobManager:
                     self._finish(job, "failed", error=payload)
                 self._start_pending()
             proc.join(5)
+            with self._lock:
+                self._queues.pop(job_id, None)
+            messages.close()
             return

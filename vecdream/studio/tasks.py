@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["TASKS", "Report", "TaskError", "provenance"]
+__all__ = ["EVENTS", "TASKS", "Report", "TaskError", "provenance", "run_logged"]
+
+EVENTS = "events.jsonl"
+"""Where a task run elsewhere (a Ray task) writes its messages, one JSON line each, in
+the job's folder; the job's worker follows the file (the folder is shared: one machine,
+or a shared filesystem)."""
 
 
 class TaskError(Exception):
@@ -68,3 +73,21 @@ TASKS: dict[str, Callable[[dict, Path, Report], dict]] = {
     "paint": _run("vecdream.studio.tasks_dream", "paint"),
 }
 """Every job kind the studio runs."""
+
+
+def run_logged(kind: str, params: dict, out: str) -> dict:
+    """Run task ``kind`` with its messages appended to ``out/EVENTS`` (a Ray task of
+    :func:`vecdream.jobs.run_jobs`: module-level, so Ray pickles it by reference).
+    A :class:`TaskError` comes back as ``{"error": message}``."""
+    import json
+
+    path = Path(out) / EVENTS
+
+    def send(message: tuple[str, object]) -> None:
+        with path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(message) + "\n")
+
+    try:
+        return {"result": TASKS[kind](params, Path(out), Report(send))}
+    except TaskError as exc:
+        return {"error": str(exc)}

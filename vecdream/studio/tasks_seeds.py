@@ -101,7 +101,7 @@ def read_folder(params: dict, out: Path, report: Report) -> dict:
         if seed.kind == "svg":
             shutil.copyfile(path, out / f"{name}.svg")  # the designer's own file, unchanged
         seeds.append(seed_record(seed.drawing, seed.image, name, out, kind=seed.kind,
-                                 raster=seed.raster,
+                                 raster=seed.raster_content,
                                  metadata=provenance("folder", {"file": path.name})))
     if not seeds:
         raise TaskError(f"no readable seed in the upload ({len(skipped)} files skipped)")

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
 from fastapi import UploadFile
 
 from vecdream.atomic import atomic_write_bytes
 from vecdream.studio.workspace import Workspace, safe_name
 
-__all__ = ["KINDS", "UploadError", "save_uploads"]
+__all__ = ["KINDS", "UploadError", "import_folder", "save_uploads", "seed_folders"]
 
 KINDS = {"seeds": (".svg", ".pdf", ".png", ".jpg", ".jpeg"),
          "photo": (".png", ".jpg", ".jpeg", ".webp"),
@@ -109,3 +110,41 @@ async def save_uploads(ws: Workspace, kind: str, files: list[UploadFile], *,
         reasons = "; ".join(f"{s['file']}: {s['reason']}" for s in skipped[:3])
         raise UploadError(f"nothing readable in the upload ({reasons})")
     return {"folder": folder, "files": kept, "skipped": skipped}
+
+
+def import_folder(ws: Workspace, source: Path) -> dict:
+    """Copy the readable seed files of a local folder (named by whoever started the studio,
+    never by a request) into ``uploads/<name>/``; same result as :func:`save_uploads`."""
+    source = Path(source).expanduser()
+    if not source.is_dir():
+        raise UploadError(f"{source}: not a folder")
+    folder = f"uploads/{safe_name(source.resolve().name, 'seeds')}"
+    root = ws.resolve(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    kept, skipped = [], []
+    for path in sorted(p for p in source.iterdir() if p.is_file()):
+        if path.suffix.lower() not in KINDS["seeds"]:
+            continue
+        target = root / safe_name(path.name)
+        atomic_write_bytes(target, path.read_bytes())
+        try:
+            _check("seeds", target)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is one line
+            target.unlink()
+            skipped.append({"file": path.name, "reason": str(exc).splitlines()[0] if str(exc)
+                            else type(exc).__name__})
+            continue
+        kept.append(ws.relative(target))
+    return {"folder": folder, "files": kept, "skipped": skipped}
+
+
+def seed_folders(ws: Workspace) -> list[dict]:
+    """Upload folders holding seed files, newest first, with their file counts."""
+    folders = []
+    for root in sorted((ws.root / "uploads").iterdir(), key=lambda p: p.stat().st_mtime,
+                       reverse=True):
+        count = sum(1 for p in root.iterdir() if p.suffix.lower() in KINDS["seeds"]) \
+            if root.is_dir() else 0
+        if count and "-photo-" not in root.name and "-palette-" not in root.name:
+            folders.append({"folder": ws.relative(root), "files": count})
+    return folders

@@ -132,6 +132,9 @@ async function openSeed(seed, file) {
   const job = await runJob("variations", { svg: file, count: 6 }, $("#detail-job"));
   $("#mosaic-page").src = job.base + job.result.mosaic;
   showSeeds(job, $("#variation-grid"));
+  const record = await api(`/api/provenance/${file}`);
+  $("#detail-provenance").textContent = "provenance: " +
+    Object.entries(record).map(([k, v]) => `${k}=${v}`).join(", ");
 }
 
 async function generateSeeds(event) {
@@ -148,10 +151,13 @@ async function generateSeeds(event) {
 async function readFolder(event) {
   event.preventDefault();
   const files = $("#seed-files").files;
-  if (!files.length) { say("choose seed files first"); return; }
-  const up = await upload("seeds", files);
-  state.folder = up.folder;
-  const job = await runJob("folder", { folder: up.folder }, $("#seeds-job"));
+  if (files.length) {
+    state.folder = (await upload("seeds", files)).folder;
+    refreshFolders();
+  } else if ($("#folder-select").value) {
+    state.folder = $("#folder-select").value;
+  } else { say("choose seed files or a folder first"); return; }
+  const job = await runJob("folder", { folder: state.folder }, $("#seeds-job"));
   showSeeds(job);
   $("#train-box").hidden = false;
 }
@@ -212,6 +218,14 @@ async function exportZip() {
   link.hidden = false;
 }
 
+async function refreshFolders() {
+  const select = $("#folder-select");
+  select.replaceChildren(el("option", { value: "" }, "(upload above)"));
+  for (const f of await api("/api/uploads")) {
+    select.append(el("option", { value: f.folder }, `${f.folder.split("/").pop()} (${f.files} files)`));
+  }
+}
+
 async function refreshCampaigns() {
   const list = $("#campaigns");
   list.replaceChildren();
@@ -246,10 +260,11 @@ async function channelSheet() {
   for (const c of job.result.channels) {
     const tile = el("div", { class: "channel", "data-channel": c.channel },
       el("img", { src: job.base + c.png, alt: `channel ${c.channel}` }), String(c.channel));
-    tile.addEventListener("click", () => {
+    tile.addEventListener("click", () => {  // click a channel to dream it
       for (const t of grid.children) t.classList.remove("selected");
       tile.classList.add("selected");
       $("#channel").value = c.channel;
+      $("#dream-form").requestSubmit();
     });
     grid.append(tile);
   }
@@ -339,6 +354,7 @@ async function start() {
   $("#dream-form").addEventListener("submit", (e) => dream(e).catch(() => {}));
   $("#paint-form").addEventListener("submit", (e) => paint(e).catch(() => {}));
   refreshCampaigns();
+  refreshFolders();
   refreshJobs();
   document.body.dataset.ready = "1";
 }
