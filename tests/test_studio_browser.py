@@ -181,6 +181,10 @@ def test_the_studio_refuses_traversal_and_oversized_uploads(page, studio):
         "files": {"name": "big.svg", "mimeType": "image/svg+xml",
                   "buffer": b"<svg>" + b" " * 300_000 + b"</svg>"}})
     assert r.status == 413 and "limit" in r.json()["error"]
+    page.reload()  # what was done is still there, and opens again
+    page.wait_for_selector("body[data-ready='1']")
     page.click(".tab[data-tab=jobs]")
     page.wait_for_selector("#job-table tbody tr")
-    assert page.locator("#job-table td.done").count() >= 3
+    assert page.locator("#job-table td.done").count() >= 4
+    page.click("#job-table tr:has(td:text-is('dream')) button:text('Open')")
+    wait_for(page, "#dream-result a:text('plotter SVG')")

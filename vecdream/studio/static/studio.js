@@ -278,11 +278,16 @@ async function dream(event) {
   const job = await runJob("dream", params, $("#dream-job"), (j) => {
     if (j.preview) $("#dream-preview").src = `${j.base}${j.preview}?v=${j.version}`;
   });
+  await showDream(job);
+}
+
+async function showDream(job) {
   const r = job.result;
   $("#dream-preview").src = job.base + r.png;
   $("#plot-preview").src = job.base + r.plot_png;
   $("#plot-preview").hidden = false;
   const box = $("#dream-result");
+  box.replaceChildren();
   box.append(downloads(job, [["SVG", "svg"], ["PDF", "pdf"], ["plotter SVG", "plotter_svg"]]));
   box.append(el("p", {}, `plot on ${r.page} with a ${r.pen_mm} mm pen: ${r.ink_m} m of ink, ` +
     `${r.pen_lifts} pen lifts, about ${r.estimate}`));
@@ -300,12 +305,16 @@ async function paint(event) {
   const job = await runJob("paint", params, $("#paint-job"), (j) => {
     if (j.preview) $("#paint-preview").src = `${j.base}${j.preview}?v=${j.version}`;
   });
+  await showPainting(job);
+}
+
+async function showPainting(job) {
   const r = job.result;
   $("#paint-photo").src = job.base + r.photo_png;
   $("#paint-photo").hidden = false;
   $("#paint-preview").src = job.base + r.png;
-  $("#paint-result").append(downloads(job, [["SVG", "svg"], ["PNG", "png"], ["PDF", "pdf"],
-    ["JSON actions", "json"], ["MyPaint replay", "replay"]]));
+  $("#paint-result").replaceChildren(downloads(job, [["SVG", "svg"], ["PNG", "png"],
+    ["PDF", "pdf"], ["JSON actions", "json"], ["MyPaint replay", "replay"]]));
   $("#paint-result").append(await provenanceLine(job, "png"));
 }
 
@@ -325,6 +334,11 @@ async function refreshJobs() {
     } else if (j.status === "done" && j.result && j.result.seeds) {
       cell.append(el("button", { class: "secondary", type: "button", onclick: () => {
         showTab("seeds"); showSeeds(j); } }, "Show seeds"));
+    } else if (j.status === "done" && (j.kind === "dream" || j.kind === "paint")) {
+      cell.append(el("button", { class: "secondary", type: "button", onclick: () => {
+        showTab(j.kind);
+        (j.kind === "dream" ? showDream(j) : showPainting(j)).catch(() => {});
+      } }, "Open"));
     } else if (j.error) cell.append(j.error);
     row.append(cell);
     body.append(row);
