@@ -65,12 +65,20 @@ def test_params_are_checked_and_name_the_option(tmp_path):
         check_params("variations", {"svg": "../../etc/x.svg"}, ws)
 
 
-def test_choices_match_the_library():
+def test_choices_match_the_library(studio):
+    from vecdream.cli.options import DREAM_LAYER
     from vecdream.nets import NET_NAMES
     from vecdream.seeds.families import FAMILIES
+    from vecdream.studio.params import DEFAULT_LAYERS
 
     assert SPECS["seeds"]["family"]["options"] == tuple(FAMILIES)
     assert set(SPECS["dream"]["net"]["options"]) == set(NET_NAMES)
+    assert DEFAULT_LAYERS == DREAM_LAYER
+    client, _ = studio
+    layers = client.get("/api/layers/resnet18").json()
+    assert layers["default"] == "layer3"
+    assert {"name": "layer3", "channels": 256} in layers["layers"]
+    assert client.get("/api/layers/alexnet").status_code == 404
 
 
 def test_page_and_errors_are_plain(studio):

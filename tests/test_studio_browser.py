@@ -136,6 +136,11 @@ def test_seeds_issue_and_export_in_the_browser(page, tmp_path):
 
 def test_a_short_dream_in_the_browser(page, tmp_path):
     page.click(".tab[data-tab=dream]")
+    page.select_option("#net", "resnet18")  # the layer list follows the net
+    page.wait_for_function("document.querySelector('#layer').value === 'layer3'")
+    assert page.locator("#layer-list option[value=layer4]").count() == 1
+    page.select_option("#net", "efficientnet_lite0")
+    page.wait_for_function("document.querySelector('#layer').value === 'blocks.4'")
     form = "#dream-form"
     for name, value in DREAM.items():
         page.fill(f"{form} input[name={name}]", value)

@@ -4,6 +4,7 @@
 
 * ``GET /`` and ``/static/*`` -- the page (our own HTML, JS and CSS; nothing from a CDN);
 * ``GET /api/info`` -- choices the page offers (families, palettes, styles, nets, ...);
+  ``GET /api/layers/{net}`` -- a net's layers to dream and their channel counts;
 * ``POST /api/jobs/{kind}``, ``GET /api/jobs[/{id}]``, ``GET /api/jobs/{id}/events``
   (server-sent events until the job ends), ``POST /api/jobs/{id}/cancel``;
 * ``POST /api/uploads`` -- seed files, a photo or a palette into ``uploads/<folder>/``;
@@ -34,7 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vecdream.studio import catalogue_ops
 from vecdream.studio.jobs import FINISHED, JobManager
-from vecdream.studio.params import SPECS, ParamError, check_params
+from vecdream.studio.params import DEFAULT_LAYERS, SPECS, ParamError, check_params
 from vecdream.studio.uploads import UploadError, save_uploads, seed_folders
 from vecdream.studio.workspace import OutsideWorkspace, Workspace
 
@@ -131,6 +132,23 @@ def create_app(workspace: Workspace | str | Path, *, token: str | None = None,
                 "options": {k: {n: {key: v for key, v in s.items() if key != "type"} | {
                     "type": s["type"]} for n, s in spec.items()} for k, spec in SPECS.items()},
                 "palettes": _palettes()}
+
+    layers: dict[str, dict] = {}
+
+    @app.get("/api/layers/{net}")
+    def net_layers(net: str):
+        """The net's layers to dream, with channel counts (an untrained copy of the net
+        tells them: no weights are read)."""
+        if net not in DEFAULT_LAYERS:
+            return _error(404, f"net: expected one of {', '.join(DEFAULT_LAYERS)}, got {net!r}")
+        if net not in layers:
+            from vecdream.dream.channels import layer_shapes
+            from vecdream.nets import load_net
+
+            shapes = layer_shapes(load_net(net, weights=None), size=64)
+            layers[net] = {"default": DEFAULT_LAYERS[net], "layers": [
+                {"name": name, "channels": shape[0]} for name, shape in shapes.items()]}
+        return layers[net]
 
     @app.post("/api/jobs/{kind}")
     async def submit(kind: str, request: Request) -> JSONResponse:

@@ -12,7 +12,7 @@ from typing import Any
 
 from vecdream.studio.workspace import Workspace
 
-__all__ = ["SPECS", "ParamError", "check_params"]
+__all__ = ["DEFAULT_LAYERS", "SPECS", "ParamError", "check_params"]
 
 
 class ParamError(ValueError):
@@ -38,6 +38,8 @@ def _file(suffixes: tuple[str, ...] = (), folder: bool = False, optional: bool =
 _FAMILIES = ("truchet", "smith", "carlson", "maze", "flow", "circles")  # a test checks
 _STYLES = ("clean", "dense", "colour")
 _NETS = ("efficientnet_lite0", "vgg16", "resnet18")
+DEFAULT_LAYERS = {"efficientnet_lite0": "blocks.4", "vgg16": "conv3_3", "resnet18": "layer3"}
+"""The layer each net dreams by default, as ``vecdream dream`` (a test checks)."""
 
 SPECS: dict[str, dict[str, dict]] = {
     "seeds": {"family": _choice(_FAMILIES), "count": _int(1, 64, 8), "size": _int(32, 1024, 128),

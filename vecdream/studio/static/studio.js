@@ -250,6 +250,13 @@ async function provenanceLine(job, key) {
     Object.entries(record).map(([k, v]) => `${k}=${v}`).join(", "));
 }
 
+async function loadLayers() {
+  const info = await api(`/api/layers/${$("#net").value}`);
+  $("#layer-list").replaceChildren(...info.layers.map((l) =>
+    el("option", { value: l.name }, `${l.name} (${l.channels} channels)`)));
+  $("#layer").value = info.default;
+}
+
 async function channelSheet() {
   const params = { net: $("#net").value, layer: $("#layer").value };
   const grid = $("#channel-grid");
@@ -365,6 +372,7 @@ async function start() {
   $("#issue").addEventListener("click", () => issue().catch(() => {}));
   $("#export").addEventListener("click", () => exportZip().catch(() => {}));
   $("#channel-sheet").addEventListener("click", () => channelSheet().catch(() => {}));
+  $("#net").addEventListener("change", () => loadLayers().catch(() => {}));
   $("#dream-form").addEventListener("submit", (e) => dream(e).catch(() => {}));
   $("#paint-form").addEventListener("submit", (e) => paint(e).catch(() => {}));
   refreshCampaigns();
