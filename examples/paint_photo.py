@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 from vecdream.dream.optimize import optimize_strokes
-from vecdream.dream.photo import load_photo, photo_start
+from vecdream.dream.photo import load_photo, paint_setup
 from vecdream.export import image_to_png_bytes, save_png
 from vecdream.nets import WeightsUnavailableError, load_net
 from vecdream.objectives import content
@@ -39,7 +39,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--steps", type=int, default=150, help="Adam steps")
     p.add_argument("--paths", type=int, default=500, help="number of strokes")
     p.add_argument("--size", type=int, default=224, help="long side of the canvas in pixels")
-    p.add_argument("--max-width", type=float, default=10.0, help="widest stroke in pixels")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=Path("out/examples"), help="output folder")
     return p.parse_args(argv)
@@ -68,13 +67,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"error: {exc}")
     layer = args.layer or DEFAULT_LAYER[args.net]
 
-    h, w = photo.shape[1:]
+    # vecdream paint's pen defaults: strokes laid along the photo's edges in its colours,
+    # free widths, and a blurred pixel match beside the network's view
+    setup = paint_setup(photo, args.paths, seed=args.seed)
     result = optimize_strokes(
-        objective=content(net, layer, photo),  # MSE of the layer: render vs photo
-        drawing=photo_start(photo, args.paths, width=args.max_width / 2, seed=args.seed),
-        size=(w, h), steps=args.steps,
+        objective=content(net, layer, photo) + setup.extra,  # MSE of the layer + pixels
+        drawing=setup.start, size=setup.size, steps=args.steps,
         views=1, augment=None,  # content compares the plain render: no random views
-        colors="free", width=("free", 1.0, args.max_width), lr_colors=0.02,
+        colors="free", width=setup.width, lr_colors=0.02,
         seed=args.seed, device="cpu", progress=True,
     )
 

@@ -13,8 +13,9 @@ import click
 from vecdream.dream.optimize import DEFAULT_LAYER
 
 __all__ = [
-    "DEFAULT_NET", "DREAM_LAYER", "PAINT_LAYER", "apply_style", "colors_mode", "common_options",
-    "hygiene_kwargs", "parse_anneal", "parse_tiles", "parse_width", "style_options",
+    "DEFAULT_NET", "DREAM_LAYER", "PAINT_LAYER", "PAINT_PATHS", "apply_style", "colors_mode",
+    "common_options", "hygiene_kwargs", "parse_anneal", "parse_tiles", "parse_width",
+    "style_options",
 ]
 
 DEFAULT_NET, _DEFAULT_NET_LAYER = DEFAULT_LAYER.split(":")
@@ -26,6 +27,10 @@ DREAM_LAYER = {"vgg16": "conv3_3", "resnet18": "layer3", DEFAULT_NET: _DEFAULT_N
 
 PAINT_LAYER = {"efficientnet_lite0": "blocks.2", "vgg16": "conv3_3", "resnet18": "layer2"}
 """The layer whose activations ``paint`` matches when ``--layer`` is not given, per net."""
+
+PAINT_PATHS = 500
+"""Pen strokes ``paint`` starts from when ``--paths`` is not given (BENCHMARKS.md,
+"Painting a photo with the pen")."""
 
 
 def colors_mode(text: str) -> bool | str | list[tuple[float, float, float]]:
@@ -97,7 +102,7 @@ def _gif_suffix(_ctx, _param, value: Path | None) -> Path | None:
 
 _COMMON = [
     click.option("--paths", type=click.IntRange(min=1), default=200, show_default=True,
-                 help="Number of strokes."),
+                 help="Number of strokes (paint: 500 unless given)."),
     click.option("--size", type=click.IntRange(min=8), default=224, show_default=True,
                  help="Output canvas side (long side for paint) in SVG user units = PNG px."),
     click.option("--steps", type=click.IntRange(min=0), default=500, show_default=True,
@@ -108,7 +113,8 @@ _COMMON = [
                  show_default=True, help="View preset."),
     click.option("--width", default="1.0", show_default=True, callback=_check(parse_width),
                  help="Stroke width in user units, a share of the canvas side (0.9%), or "
-                      "free:LO:HI to optimize it (dream: from --style, 0.9%)."),
+                      "free:LO:HI to optimize it (dream: from --style, 0.9%; paint: free "
+                      "from 0.4% to 5% of the canvas side)."),
     click.option("--lr", "lr_points", type=click.FloatRange(min=0, min_open=True), default=1.0,
                  show_default=True, help="Learning rate of the points (pixels)."),
     click.option("--weights", default="imagenet", show_default=True,

@@ -20,6 +20,7 @@ order: docs/ARCHITECTURE.md, checked by tests/test_imports.py).
 
 from vecdream.objectives.core import DreamContext, Objective
 from vecdream.objectives.geometry import bending, grayscale, ink_length, palette, width_l1
+from vecdream.objectives.image import pixels
 from vecdream.objectives.network import (
     channel,
     class_logit,
@@ -34,6 +35,6 @@ from vecdream.objectives.network import (
 
 __all__ = [
     "DreamContext", "Objective", "channel", "neuron", "layer_norm", "class_logit", "ensemble",
-    "content", "style", "diversity", "ink_length", "width_l1", "palette", "grayscale",
+    "content", "style", "diversity", "pixels", "ink_length", "width_l1", "palette", "grayscale",
     "bending", "discriminator",
 ]

@@ -146,10 +146,10 @@ def dream(params: dict, out: Path, report: Report) -> dict:
 
 
 def paint(params: dict, out: Path, report: Report) -> dict:
-    """Paint the photo ``photo`` with the pen (strokes coloured from the photo) or the
-    learned ``brush``, matching EfficientNet-Lite0's ``blocks.2`` activations."""
-    from vecdream.dream.pen import resolve_width
-    from vecdream.dream.photo import load_photo, photo_start
+    """Paint the photo ``photo`` with the pen (``vecdream paint``'s defaults:
+    :func:`~vecdream.dream.photo.paint_setup`) or the learned ``brush``, matching
+    EfficientNet-Lite0's ``blocks.2`` activations."""
+    from vecdream.dream.photo import load_photo, paint_setup
     from vecdream.export import save_pdf, save_png
     from vecdream.objectives import content
 
@@ -176,14 +176,13 @@ def paint(params: dict, out: Path, report: Report) -> dict:
                 "pdf": files.pdf.name if files.pdf else None,
                 "replay": files.replay.name if files.replay else None,
                 "replay_psnr": files.psnr, "photo_png": _photo_png(image, out)}
-    width = resolve_width("0.9%", wh)
-    start = photo_start(image, int(params.get("paths", 300)), width=width,
-                        seed=int(params.get("seed", 0)))
     from vecdream.dream.optimize import optimize_strokes
 
-    result = optimize_strokes(None, objective=objective, drawing=start, colors="free",
-                              lr_colors=0.02, size=wh, steps=steps, width=width,
-                              seed=int(params.get("seed", 0)), device="cpu", callback=callback)
+    setup = paint_setup(image, int(params.get("paths", 500)), seed=int(params.get("seed", 0)))
+    result = optimize_strokes(None, objective=objective + setup.extra, drawing=setup.start,
+                              colors="free", lr_colors=0.02, size=wh, steps=steps,
+                              width=setup.width, seed=int(params.get("seed", 0)), device="cpu",
+                              callback=callback)
     result.drawing.save_svg(out / "painting.svg", metadata=meta)
     save_pdf(result.drawing, out / "painting.pdf", metadata=meta)
     save_png(result.drawing, out / "painting.png", max(wh), metadata=meta)
