@@ -27,12 +27,11 @@ from vecdream.cli.common import (
     net_errors,
     outputs_for,
 )
-from vecdream.cli.medium import brush_options, check_medium, run_brush
+from vecdream.cli.medium import brush_options, check_medium, pen_paint_setup, run_brush
 from vecdream.cli.options import (
     DEFAULT_NET,
     DREAM_LAYER,
     PAINT_LAYER,
-    PAINT_PATHS,
     apply_style,
     check_colors,
     colors_mode,
@@ -256,7 +255,7 @@ def paint_command(ctx: click.Context, **p) -> None:
     --size is the long side of the output canvas (the photo's aspect ratio).
     --medium brush paints with the learned brush (x.png, x.json, x.svg, x_replay.png).
     """
-    from vecdream.dream.photo import load_photo, paint_setup
+    from vecdream.dream.photo import load_photo
     from vecdream.objectives import content
 
     if ctx.get_parameter_source("out") == ParameterSource.DEFAULT:
@@ -284,19 +283,8 @@ def paint_command(ctx: click.Context, **p) -> None:
         click.echo(f"seed {p['seed']}", err=True)
         return run_brush(p, objective, outputs, _metadata("paint", p, size), size=size,
                          init_image=image)
-    # The pen's painting defaults (paint_setup): edge-laid strokes in the photo's colours,
-    # free widths, and the blurred pixel match beside the content loss; an explicit
-    # --paths or --width still wins.
-    if ctx.get_parameter_source("paths") == ParameterSource.DEFAULT:
-        p["paths"] = PAINT_PATHS
-    setup = paint_setup(image, p["paths"], seed=p["seed"])
-    if ctx.get_parameter_source("width") == ParameterSource.DEFAULT:
-        p["width"] = "free:{:g}:{:g}".format(*setup.width[1:])
-    width = kwargs["width"] = resolve_width(parse_width(p["width"]), size)
-    start = setup.start
-    start.widths = (torch.full_like(start.widths, width) if isinstance(width, float)
-                    else start.widths.clamp(width[1], width[2]))
-    objective = objective + setup.extra
+    start, extra = pen_paint_setup(ctx, p, image, size, kwargs)
+    objective = objective + extra
     recorder = _recorder(outputs, p, "paint", _metadata("paint", p, size), "single",
                          p["gif"] is not None)
     if ckpt is not None:

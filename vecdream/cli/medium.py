@@ -7,7 +7,8 @@ of ``--out x``: ``x.png`` (the painter's render), ``x.json`` (the actions), ``x.
 pen-plotter approximation; ``x.pdf`` too with ``--out x.pdf``) and ``x_replay.png`` (the
 actions replayed by real libmypaint, when installed, with its PSNR vs ``x.png``).
 Options that only mean something for pens are refused with brush, and the other way
-round, in one line naming the option.
+round, in one line naming the option. ``paint`` with the pen starts from
+:func:`pen_paint_setup`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from click.core import ParameterSource
 from vecdream.cli.common import BRUSHES, INTERRUPTED, Outputs
 from vecdream.cli.run import GIF_FRAMES, Recorder
 
-__all__ = ["BRUSH_ONLY", "PEN_ONLY", "brush_options", "check_medium", "run_brush"]
+__all__ = ["BRUSH_ONLY", "PEN_ONLY", "brush_options", "check_medium", "pen_paint_setup",
+           "run_brush"]
 
 PEN_ONLY = ("paths", "width", "lr_points", "colors", "small_size", "tiles", "finetune_steps",
             "style", "init", "bend", "ink", "prune_every", "min_length", "untangle",
@@ -154,3 +156,26 @@ def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
     click.echo(f"{status} at step {result.steps}: wrote {', '.join(map(str, written))}")
     if recorder.stop:
         raise SystemExit(INTERRUPTED)
+
+
+def pen_paint_setup(ctx: click.Context, p: dict, image, size: tuple[int, int], kwargs: dict):
+    """``paint``'s pen defaults (:func:`vecdream.dream.photo.paint_setup`): edge-laid
+    strokes in the photo's colours, free widths, the blurred pixel match beside the
+    content loss. An explicit ``--paths`` or ``--width`` still wins; ``p`` records what
+    ran (checkpoints resume with it). Returns the start drawing and the extra term."""
+    import torch
+
+    from vecdream.cli.options import PAINT_PATHS, parse_width
+    from vecdream.dream.pen import resolve_width
+    from vecdream.dream.photo import paint_setup
+
+    if ctx.get_parameter_source("paths") == ParameterSource.DEFAULT:
+        p["paths"] = PAINT_PATHS
+    setup = paint_setup(image, p["paths"], seed=p["seed"])
+    if ctx.get_parameter_source("width") == ParameterSource.DEFAULT:
+        p["width"] = "free:{:g}:{:g}".format(*setup.width[1:])
+    width = kwargs["width"] = resolve_width(parse_width(p["width"]), size)
+    start = setup.start
+    start.widths = (torch.full_like(start.widths, width) if isinstance(width, float)
+                    else start.widths.clamp(width[1], width[2]))
+    return start, setup.extra

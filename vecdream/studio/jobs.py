@@ -237,6 +237,10 @@ class JobManager:
                     kind, payload = messages.get(timeout=0.5)
                 except queue.Empty:
                     kind, payload = "error", f"the worker stopped (exit code {proc.exitcode})"
+                except (ValueError, OSError):
+                    return  # closed by shutdown: the job's state is already final
+            except (ValueError, OSError):
+                return  # closed by shutdown: the job's state is already final
             with self._lock:
                 job = self._jobs[job_id]
                 if self._procs.get(job_id) is not proc:
