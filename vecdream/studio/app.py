@@ -128,9 +128,7 @@ def create_app(workspace: Workspace | str | Path, *, token: str | None = None,
     def info() -> dict:
         from vecdream.provenance import vecdream_version
 
-        return {"version": vecdream_version(), "workspace": str(ws.root),
-                "options": {k: {n: {key: v for key, v in s.items() if key != "type"} | {
-                    "type": s["type"]} for n, s in spec.items()} for k, spec in SPECS.items()},
+        return {"version": vecdream_version(), "workspace": str(ws.root), "options": SPECS,
                 "palettes": _palettes()}
 
     layers: dict[str, dict] = {}
