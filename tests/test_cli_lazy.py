@@ -136,3 +136,11 @@ def test_unknown_command_suggests_a_lazy_one():
     assert result.exit_code == 2 and "No such command 'sampel'" in result.output
     if getattr(click.exceptions, "NoSuchCommand", None) is not None:  # click >= 8.4
         assert "sample" in result.output.split("sampel")[-1]
+
+
+def test_painter_brushes_match_the_shipped_painters():
+    from vecdream.cli.common import PAINTER_BRUSHES
+    from vecdream.painter.model import PAINTERS
+
+    assert PAINTER_BRUSHES == tuple(PAINTERS)
+    assert all(path.is_file() for path in PAINTERS.values())

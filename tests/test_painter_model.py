@@ -133,3 +133,18 @@ def test_example_and_notebook_run(tmp_path, run_notebook):
     text = run.text
     assert "engine vs painter: alpha IoU" in text
     assert "image/png" in run.kinds
+
+
+def test_each_shipped_brush_loads_its_own_painter():
+    import pytest as _pytest
+    import torch as _torch
+
+    from vecdream.painter.model import PAINTERS, load_painter
+
+    marker = _torch.load(PAINTERS["tanda/marker-01"], weights_only=True)
+    assert marker["brush"] == "tanda/marker-01"
+    pen, mk = load_painter(), load_painter(brush="tanda/marker-01")
+    first = next(iter(pen.state_dict()))
+    assert not _torch.equal(pen.state_dict()[first], mk.state_dict()[first])
+    with _pytest.raises(ValueError, match="no painter ships for brush 'tanda/oil-03-paint'"):
+        load_painter(brush="tanda/oil-03-paint")

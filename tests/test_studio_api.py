@@ -243,7 +243,8 @@ def test_every_flow_runs_end_to_end(studio):
     from vecdream.painter.mypaint import mypaint_available
 
     brush = wait(client, client.post("/api/jobs/paint", json={
-        "photo": photo["files"][0], "medium": "brush", "steps": 2, "size": 48}).json()["id"])
+        "photo": photo["files"][0], "medium": "brush", "brush": "tanda/marker-01", "steps": 2,
+        "size": 48}).json()["id"])
     assert brush["status"] == "done", brush["error"]
     assert brush["result"]["json"] == "painting.json"
     assert (brush["result"]["replay"] is not None) == mypaint_available()

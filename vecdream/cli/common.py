@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from vecdream.drawing import Drawing
 
 __all__ = [
-    "BRUSHES", "INTERRUPTED", "Outputs", "available_memory", "check_memory", "device_option",
+    "BRUSHES", "INTERRUPTED", "PAINTER_BRUSHES", "Outputs", "available_memory", "check_memory",
+    "device_option",
     "draw_seed", "net_errors", "outputs_for", "parse_device", "write_drawing",
 ]
 
@@ -36,6 +37,10 @@ BRUSHES = ("classic/pen", "deevad/liner", "tanda/marker-01", "tanda/oil-03-paint
            "classic/charcoal")
 """The replay presets (:data:`vecdream.painter.mypaint.BRUSHES`, which loads torch), for
 ``--brush`` help texts; tests/test_cli_lazy.py checks that the two agree."""
+
+PAINTER_BRUSHES = ("classic/pen", "tanda/marker-01")
+"""The presets a painter ships for (:data:`vecdream.painter.model.PAINTERS`), for help
+texts; tests/test_cli_lazy.py checks that the two agree."""
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as shells report it."""

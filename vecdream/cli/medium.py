@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from vecdream.cli.common import BRUSHES, INTERRUPTED, Outputs
+from vecdream.cli.common import BRUSHES, INTERRUPTED, PAINTER_BRUSHES, Outputs
 from vecdream.cli.run import GIF_FRAMES, Recorder
 
 __all__ = ["BRUSH_ONLY", "PEN_ONLY", "brush_options", "check_medium", "pen_paint_setup",
@@ -48,11 +48,13 @@ _BRUSH = [
     click.option("--grids", type=click.IntRange(1, 4), default=2, show_default=True,
                  help="Brush: overlapping grids of cells (shifted so seams vanish)."),
     click.option("--brush", default=None,
-                 help=f"Brush: MyPaint preset of the replay: {', '.join(BRUSHES)} (default: "
-                      "the engine's default)."),
+                 help=f"Brush: the MyPaint preset: {', '.join(BRUSHES)}. "
+                      f"{' and '.join(PAINTER_BRUSHES)} ship their own painter (the others "
+                      "paint with classic/pen's); the replay uses the preset (default: "
+                      "classic/pen)."),
     click.option("--painter", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                  default=None, help="Brush: neural painter weights (default: the shipped "
-                                    "GAN painter)."),
+                                    "painter of --brush)."),
     click.option("--brush-lr", type=click.FloatRange(min=0, min_open=True), default=0.05,
                  show_default=True,
                  help="Brush: learning rate of the actions (1 = a whole cell or colour range)."),
@@ -92,9 +94,14 @@ def _painter(p: dict):
     from vecdream.painter.model import load_painter
 
     try:
-        return load_painter(p["painter"], device=p["device"])
+        brush = p["brush"] if p["brush"] in PAINTER_BRUSHES else None
+        if p["brush"] is not None and brush is None and p["painter"] is None:
+            click.echo(f"warning: no painter ships for {p['brush']}: painting with "
+                       "classic/pen's; the replay uses the preset", err=True)
+        return load_painter(p["painter"], device=p["device"], brush=brush)
     except ValueError as exc:
-        raise click.BadParameter(str(exc).splitlines()[0], param_hint="'--painter'") from None
+        hint = "'--painter'" if p["painter"] is not None else "'--brush'"
+        raise click.BadParameter(str(exc).splitlines()[0], param_hint=hint) from None
 
 
 def _check_brush(name: str | None) -> None:

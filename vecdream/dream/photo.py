@@ -15,7 +15,8 @@ from PIL import Image, UnidentifiedImageError
 from vecdream.drawing import Drawing
 from vecdream.objectives import Objective, pixels
 
-__all__ = ["PaintSetup", "edge_start", "load_photo", "paint_setup", "photo_start"]
+__all__ = ["PaintSetup", "edge_start", "load_photo", "paint_pixels", "paint_setup",
+           "photo_start"]
 
 
 def load_photo(path: str | os.PathLike, long_side: int) -> torch.Tensor:
@@ -164,4 +165,12 @@ def paint_setup(photo: torch.Tensor, n_paths: int = 500, *, pixel_weight: float 
     side = (w + h) / 2
     return PaintSetup(edge_start(photo, n_paths, seed=seed),
                       ("free", 0.004 * side, 0.05 * side), (w, h),
-                      pixel_weight * pixels(photo, blur=max(1.0, 0.006 * side)))
+                      paint_pixels(photo, pixel_weight))
+
+
+def paint_pixels(photo: torch.Tensor, weight: float = 200.0) -> Objective:
+    """The term ``paint`` adds to the content loss, pen or brush: ``weight`` times the
+    blurred pixel match (:func:`~vecdream.objectives.pixels`, sigma 0.6 % of the mean
+    side, at least 1 px). It keeps the photo's tones, so the painting reads."""
+    h, w = photo.shape[1:]
+    return weight * pixels(photo, blur=max(1.0, 0.006 * (w + h) / 2))

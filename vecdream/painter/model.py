@@ -32,9 +32,13 @@ from torch.nn import functional as F
 from .actions import ACTION_DIM, CELL, RADIUS_RANGE_PX
 from .frozen import load_frozen
 
-__all__ = ["NeuralPainter", "load_painter", "painter_checkpoint", "SHIPPED_WEIGHTS"]
+__all__ = ["NeuralPainter", "PAINTERS", "SHIPPED_WEIGHTS", "load_painter", "painter_checkpoint"]
 
 SHIPPED_WEIGHTS = Path(__file__).with_name("weights") / "gan_painter.pt"
+PAINTERS = {"classic/pen": SHIPPED_WEIGHTS,
+            "tanda/marker-01": SHIPPED_WEIGHTS.with_name("marker_painter.pt")}
+"""The painters that ship, by the MyPaint preset each imitates (BENCHMARKS.md, "Neural
+painter": fidelity against libmypaint on 1 000 held-out actions)."""
 _FEATURES = 9  # per-pixel geometry channels, see NeuralPainter._geometry
 
 
@@ -148,14 +152,20 @@ def painter_checkpoint(painter: NeuralPainter, **extra) -> dict:
             "state_dict": state, **extra}
 
 
-def load_painter(path: str | Path | None = None, device: str | torch.device = "cpu"
-                 ) -> NeuralPainter:
-    """A frozen painter in eval mode: ``path`` None loads the shipped GAN painter.
+def load_painter(path: str | Path | None = None, device: str | torch.device = "cpu", *,
+                 brush: str | None = None) -> NeuralPainter:
+    """A frozen painter in eval mode: the weights at ``path``, else the shipped painter of
+    ``brush`` (:data:`PAINTERS`), else the shipped ``classic/pen`` painter.
 
     Raises:
-        ValueError: (one line) the file is missing or is not a painter checkpoint.
+        ValueError: (one line) the file is missing or is not a painter checkpoint, or no
+            painter ships for ``brush``.
     """
-    path = SHIPPED_WEIGHTS if path is None else Path(path)
+    if path is None and brush is not None and brush not in PAINTERS:
+        raise ValueError(f"no painter ships for brush {brush!r} (shipped: "
+                         f"{', '.join(PAINTERS)}): train one with `vecdream painter train "
+                         f"--brush {brush}` and pass its weights")
+    path = PAINTERS[brush or "classic/pen"] if path is None else Path(path)
     return load_frozen(path, lambda config: NeuralPainter(**config), kind="neural painter",
                        missing=f"painter weights not found: {path} (train them with "
                                "`vecdream painter train`)", device=device)

@@ -63,7 +63,9 @@ SPECS: dict[str, dict[str, dict]] = {
               "tiles": _int(0, 4, 0), "large_steps": _int(1, 2000, 50),
               "page": _choice(("A5", "A4", "A3", "Letter"), "A4"), "pen_mm": _text("0.5", 10)},
     "paint": {"photo": _file((".png", ".jpg", ".jpeg", ".webp")),
-              "medium": _choice(("pen", "brush"), "pen"), "size": _int(32, 512, 192),
+              "medium": _choice(("pen", "brush"), "pen"),
+              "brush": _choice(("classic/pen", "tanda/marker-01"), "classic/pen"),
+              "size": _int(32, 512, 192),
               "steps": _int(1, 2000, 300), "paths": _int(1, 2000, 500),
               "seed": _int(0, 2**31 - 1, 0)},
 }

@@ -149,7 +149,7 @@ def paint(params: dict, out: Path, report: Report) -> dict:
     """Paint the photo ``photo`` with the pen (``vecdream paint``'s defaults:
     :func:`~vecdream.dream.photo.paint_setup`) or the learned ``brush``, matching
     EfficientNet-Lite0's ``blocks.2`` activations."""
-    from vecdream.dream.photo import load_photo, paint_setup
+    from vecdream.dream.photo import load_photo, paint_pixels, paint_setup
     from vecdream.export import save_pdf, save_png
     from vecdream.objectives import content
 
@@ -165,13 +165,16 @@ def paint(params: dict, out: Path, report: Report) -> dict:
     callback = _previewer(out, report, steps, "paint")
     if params.get("medium") == "brush":
         from vecdream.painter.brush_export import save_brush
+        from vecdream.painter.model import load_painter
         from vecdream.painter.optimize import optimize_brush
 
-        result = optimize_brush(objective, wh, init_image=image, steps=steps,
+        brush = params.get("brush", "classic/pen")
+        result = optimize_brush(objective + paint_pixels(image), wh, init_image=image,
+                                painter=load_painter(brush=brush), steps=steps,
                                 seed=int(params.get("seed", 0)), device="cpu",
                                 callback=callback)
         files = save_brush(result.canvas, out / "painting", image=result.image[0],
-                           metadata=meta, pdf=True)
+                           metadata=meta, pdf=True, brush=brush)
         return {"png": files.png.name, "svg": files.svg.name, "json": files.json.name,
                 "pdf": files.pdf.name if files.pdf else None,
                 "replay": files.replay.name if files.replay else None,
