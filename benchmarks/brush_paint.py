@@ -1,0 +1,93 @@
+"""Painting with the learned brush: does the picture read? (issue 22)
+
+On a flat-colour face (an emoji-like target drawn here, so it runs offline) and
+scikit-image's chelsea cat, at ``--size`` px, ``--steps`` steps of
+:func:`vecdream.painter.optimize.optimize_brush` (``paint --medium brush``'s layout: 4
+strokes per 64 px cell on 2 grids), for each shipped painter (``classic/pen``,
+``tanda/marker-01``), with the content loss alone (EfficientNet-Lite0 blocks.2, what
+``paint`` did before) and with the blurred pixel match beside it
+(:func:`vecdream.dream.photo.paint_pixels`, what it does now). Reported: feature
+distance over a blank page's, PSNR against the target, seconds; a sheet per target.
+
+    python benchmarks/brush_paint.py [--size 128] [--steps 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+
+from vecdream.dream.photo import paint_pixels
+from vecdream.nets import load_net
+from vecdream.objectives import DreamContext, content
+from vecdream.painter.model import PAINTERS, load_painter
+from vecdream.painter.optimize import optimize_brush
+
+sys.path.insert(0, str(Path(__file__).parent))
+from paint_pen import sample_photo  # noqa: E402
+
+
+def face(size: int) -> torch.Tensor:
+    """A flat-colour smiley on white ``(3, size, size)``."""
+    s = size
+    im = Image.new("RGB", (s, s), "white")
+    d = ImageDraw.Draw(im)
+    d.ellipse([s * 0.1, s * 0.1, s * 0.9, s * 0.9], fill=(255, 200, 40))
+    for x in (0.3, 0.6):
+        d.ellipse([s * x, s * 0.3, s * (x + 0.1), s * 0.45], fill=(60, 40, 30))
+    d.arc([s * 0.3, s * 0.45, s * 0.7, s * 0.75], 20, 160, fill=(200, 40, 40),
+          width=max(2, s // 25))
+    return torch.tensor(np.array(im)).permute(2, 0, 1).float() / 255
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--size", type=int, default=128)
+    p.add_argument("--steps", type=int, default=100)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out", type=Path, default=Path("out/bench_brush_paint"))
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    args.out.mkdir(parents=True, exist_ok=True)
+    net = load_net("efficientnet_lite0")
+    print(f"{'target':<8} {'painter':<16} {'objective':<17} {'feature/blank':>13} "
+          f"{'PSNR dB':>8} {'s':>5}")
+    for name, target in (("face", face(args.size)), ("chelsea", sample_photo("chelsea",
+                                                                               args.size))):
+        h, w = target.shape[1:]
+        base = content(net, "blocks.2", target)
+
+        def distance(image: torch.Tensor, base=base) -> float:
+            with torch.no_grad():
+                return float(base(DreamContext(image[None], image[None], [])))
+
+        blank = distance(torch.ones_like(target))
+        print(f"{name:<8} {'blank page':<16} {'':<17} {1.0:>13.3f} "
+              f"{10 * math.log10(1 / float(((1 - target) ** 2).mean())):>8.2f}")
+        tiles = [target]
+        for brush in PAINTERS:
+            for label, objective in (("content", base),
+                                     ("content + pixels", base + paint_pixels(target))):
+                t0 = time.perf_counter()
+                r = optimize_brush(objective, (w, h), painter=load_painter(brush=brush),
+                                   init_image=target, steps=args.steps, seed=0, device="cpu")
+                image = r.image[0]
+                psnr = 10 * math.log10(1 / float(((image - target) ** 2).mean()))
+                print(f"{name:<8} {brush:<16} {label:<17} {distance(image) / blank:>13.3f} "
+                      f"{psnr:>8.2f} {time.perf_counter() - t0:>5.0f}", flush=True)
+                tiles.append(image)
+        sheet = torch.cat([torch.nn.functional.pad(t, (2, 2, 2, 2), value=1.0)
+                           for t in tiles], 2)
+        Image.fromarray((sheet.permute(1, 2, 0).clamp(0, 1).numpy() * 255).astype(np.uint8)
+                        ).save(args.out / f"{name}_sheet.png")
+
+
+if __name__ == "__main__":
+    main()
