@@ -172,10 +172,8 @@ def blur(images: Tensor, sigma: float) -> Tensor:
     """
     if sigma <= 0.05:
         return images
-    radius = max(1, int(3 * sigma))
-    x = torch.arange(-radius, radius + 1, dtype=images.dtype, device=images.device)
-    k = torch.exp(-x * x / (2 * sigma * sigma))
-    k = k / k.sum()
-    out = torch.nn.functional.pad(images, (radius,) * 4, mode="circular")
-    out = torch.nn.functional.conv2d(out, k.view(1, 1, 1, -1).repeat(3, 1, 1, 1), groups=3)
-    return torch.nn.functional.conv2d(out, k.view(1, 1, -1, 1).repeat(3, 1, 1, 1), groups=3)
+    import kornia
+
+    k = 2 * max(1, int(3 * sigma)) + 1
+    return kornia.filters.gaussian_blur2d(images, (k, k), (sigma, sigma),
+                                          border_type="circular")
