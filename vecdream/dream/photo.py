@@ -107,8 +107,8 @@ def edge_start(photo: torch.Tensor, n_paths: int, *, broad: float = 0.35,
     magnitude = (gx**2 + gy**2).sqrt().flatten()
     # broad: stratified over a grid (the whole canvas covered); fine: by edge strength
     cols = max(1, round(math.sqrt(n_broad * w / h)))
-    cell = torch.arange(n_broad) % (cols * max(1, math.ceil(n_broad / cols)))
     rows = max(1, math.ceil(n_broad / cols))
+    cell = torch.arange(n_broad)
     broad_xy = torch.stack([(cell % cols + torch.rand(n_broad, generator=g)) * w / cols,
                             (cell // cols + torch.rand(n_broad, generator=g)) * h / rows], -1)
     weights = magnitude + 0.1 * magnitude.mean() + 1e-8
@@ -132,7 +132,7 @@ def edge_start(photo: torch.Tensor, n_paths: int, *, broad: float = 0.35,
     t = torch.tensor([-0.5, -1 / 6, 1 / 6, 0.5])[None, :, None]
     points = start[:, None] + t * length[:, None, None] * direction[:, None] \
         + torch.tensor([0.0, 1.0, 1.0, 0.0])[None, :, None] * bend[:, None] * normal[:, None]
-    colour = _sample(photo, points[:, [0, 1, 2, 3]].clamp_min(0)).mean(1)
+    colour = _sample(photo, points.clamp_min(0)).mean(1)
     stroke = torch.cat([colour, torch.full((n_paths, 1), 0.9)], -1)
     width = torch.cat([torch.full((n_broad,), widths[0]),
                        torch.full((n_paths - n_broad,), widths[1])]) * side
