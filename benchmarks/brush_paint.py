@@ -15,7 +15,6 @@ distance over a blank page's, PSNR against the target, seconds; a sheet per targ
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -26,12 +25,13 @@ from PIL import Image, ImageDraw
 
 from vecdream.dream.photo import paint_pixels
 from vecdream.nets import load_net
-from vecdream.objectives import DreamContext, content
+from vecdream.objectives import content
+from vecdream.painter.brush_export import psnr
 from vecdream.painter.model import PAINTERS, load_painter
 from vecdream.painter.optimize import optimize_brush
 
 sys.path.insert(0, str(Path(__file__).parent))
-from paint_pen import sample_photo  # noqa: E402
+from paint_pen import feature_distance, sample_photo, save_sheet  # noqa: E402
 
 
 def face(size: int) -> torch.Tensor:
@@ -64,13 +64,9 @@ def main() -> None:
         h, w = target.shape[1:]
         base = content(net, "blocks.2", target)
 
-        def distance(image: torch.Tensor, base=base) -> float:
-            with torch.no_grad():
-                return float(base(DreamContext(image[None], image[None], [])))
-
-        blank = distance(torch.ones_like(target))
+        blank = feature_distance(base, torch.ones_like(target))
         print(f"{name:<8} {'blank page':<16} {'':<17} {1.0:>13.3f} "
-              f"{10 * math.log10(1 / float(((1 - target) ** 2).mean())):>8.2f}")
+              f"{psnr(torch.ones_like(target), target):>8.2f}")
         tiles = [target]
         for brush in PAINTERS:
             for label, objective in (("content", base),
@@ -79,14 +75,12 @@ def main() -> None:
                 r = optimize_brush(objective, (w, h), painter=load_painter(brush=brush),
                                    init_image=target, steps=args.steps, seed=0, device="cpu")
                 image = r.image[0]
-                psnr = 10 * math.log10(1 / float(((image - target) ** 2).mean()))
-                print(f"{name:<8} {brush:<16} {label:<17} {distance(image) / blank:>13.3f} "
-                      f"{psnr:>8.2f} {time.perf_counter() - t0:>5.0f}", flush=True)
+                print(f"{name:<8} {brush:<16} {label:<17} "
+                      f"{feature_distance(base, image) / blank:>13.3f} "
+                      f"{psnr(image, target):>8.2f} {time.perf_counter() - t0:>5.0f}",
+                      flush=True)
                 tiles.append(image)
-        sheet = torch.cat([torch.nn.functional.pad(t, (2, 2, 2, 2), value=1.0)
-                           for t in tiles], 2)
-        Image.fromarray((sheet.permute(1, 2, 0).clamp(0, 1).numpy() * 255).astype(np.uint8)
-                        ).save(args.out / f"{name}_sheet.png")
+        save_sheet(tiles, args.out / f"{name}_sheet.png")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,16 @@ pixels). Both are checked equal. The baseline is measured in the same run.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import torch
 
 from vecdream.render.grad import PointSegmentDistance
+
+sys.path.insert(0, str(Path(__file__).parent))
+from eager_floor import best_of  # noqa: E402  (best of runs after a warm-up call)
 
 
 def distance(a, b, origin, offsets):
@@ -29,16 +34,6 @@ def distance(a, b, origin, offsets):
     dx = dx - h * ba[:, 0:1]
     dy = dy - h * ba[:, 1:2]
     return dx * dx + dy * dy, h, dx, dy
-
-
-def best(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:
@@ -61,14 +56,15 @@ def main() -> None:
         def save_for_backward(self, *tensors):
             pass
 
-    eager = best(lambda: PointSegmentDistance.forward(Ctx(), a, b, origin, offsets), args.runs)
+    eager = best_of(lambda: PointSegmentDistance.forward(Ctx(), a, b, origin, offsets),
+                    args.runs)
     t0 = time.perf_counter()
     compiled_fn = torch.compile(distance, dynamic=True)
     reference = PointSegmentDistance.forward(Ctx(), a, b, origin, offsets)
     got = compiled_fn(a, b, origin, offsets)[0]
     first = time.perf_counter() - t0
     assert torch.allclose(got, reference, rtol=1e-4, atol=1e-3), "compiled != eager"
-    compiled = best(lambda: compiled_fn(a, b, origin, offsets), args.runs)
+    compiled = best_of(lambda: compiled_fn(a, b, origin, offsets), args.runs)
     print(f"{n} pairs x {k} pixels, {args.threads} thread(s)")
     print(f"eager forward (in place, ~10 passes): {eager * 1000:8.1f} ms")
     print(f"compiled forward (inductor):           {compiled * 1000:8.1f} ms  "

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from pathlib import Path
 
@@ -32,7 +31,8 @@ from vecdream import render
 from vecdream.dream.optimize import optimize_strokes
 from vecdream.dream.photo import paint_setup, photo_start
 from vecdream.nets import load_net
-from vecdream.objectives import content
+from vecdream.objectives import DreamContext, content
+from vecdream.painter.brush_export import psnr
 
 PHOTOS = ("astronaut", "chelsea", "coffee")
 
@@ -44,6 +44,19 @@ def sample_photo(name: str, size: int) -> torch.Tensor:
     scale = size / max(im.size)
     im = im.resize((round(im.width * scale), round(im.height * scale)), Image.LANCZOS)
     return torch.tensor(np.array(im)).permute(2, 0, 1).float() / 255
+
+
+def feature_distance(objective, image: torch.Tensor) -> float:
+    """``objective`` (a content loss) of the plain image ``(3, H, W)``."""
+    with torch.no_grad():
+        return float(objective(DreamContext(image[None], image[None], [])))
+
+
+def save_sheet(tiles: list[torch.Tensor], path: Path) -> None:
+    """The images ``(3, H, W)`` side by side with a white gap, as a PNG."""
+    sheet = torch.cat([torch.nn.functional.pad(t, (2, 2, 2, 2), value=1.0) for t in tiles], 2)
+    Image.fromarray((sheet.permute(1, 2, 0).clamp(0, 1).numpy() * 255).astype(np.uint8)
+                    ).save(path)
 
 
 def paint(method: str, photo: torch.Tensor, objective, steps: int, seed: int):
@@ -78,14 +91,7 @@ def main() -> None:
         objective = content(net, "blocks.2", photo)
         h, w = photo.shape[1:]
 
-        def distance(image: torch.Tensor, objective=objective) -> float:
-            from vecdream.objectives import DreamContext
-
-            ctx = DreamContext(views=image[None], renders=image[None], drawings=[])
-            with torch.no_grad():
-                return float(objective(ctx))
-
-        blank = distance(torch.ones(3, h, w))
+        blank = feature_distance(objective, torch.ones(3, h, w))
         tiles = [photo]
         for method in args.methods:
             t0 = time.perf_counter()
@@ -93,10 +99,9 @@ def main() -> None:
             seconds = time.perf_counter() - t0
             with torch.no_grad():
                 image = render(drawing, w, h)
-            ratio = distance(image) / blank
-            mse = float(((image - photo) ** 2).mean())
-            psnr = 10 * math.log10(1 / max(mse, 1e-10))
-            print(f"{name:<10} {method:<8} {ratio:>15.3f} {psnr:>8.2f} {seconds:>6.0f}",
+            ratio = feature_distance(objective, image) / blank
+            psnr_db = psnr(image, photo)
+            print(f"{name:<10} {method:<8} {ratio:>15.3f} {psnr_db:>8.2f} {seconds:>6.0f}",
                   flush=True)
             drawing.save_svg(args.out / f"{name}_{method}.svg")
             tiles.append(image)
@@ -104,11 +109,8 @@ def main() -> None:
                 with args.json.open("a") as f:
                     f.write(json.dumps({"photo": name, "method": method, "size": args.size,
                                         "steps": args.steps, "feature_ratio": ratio,
-                                        "psnr": psnr, "seconds": seconds}) + "\n")
-        sheet = torch.cat([torch.nn.functional.pad(t, (2, 2, 2, 2), value=1.0) for t in tiles],
-                          dim=2)
-        Image.fromarray((sheet.permute(1, 2, 0).clamp(0, 1).numpy() * 255).astype(np.uint8)
-                        ).save(args.out / f"{name}_sheet.png")
+                                        "psnr": psnr_db, "seconds": seconds}) + "\n")
+        save_sheet(tiles, args.out / f"{name}_sheet.png")
 
 
 if __name__ == "__main__":
