@@ -59,6 +59,13 @@ function runJob(kind, params, box, onUpdate) {
   return post(`/api/jobs/${kind}`, params).then((job) => followJob(job, box, onUpdate));
 }
 
+// A job update handler: the job's newest preview image into the <img> `selector`.
+const showPreview = (selector) => (j) => {
+  if (!j.preview) return;
+  $(selector).hidden = false;
+  $(selector).src = `${j.base}${j.preview}?v=${j.version}`;
+};
+
 function followJob(job, box, onUpdate) {
   return new Promise((resolve, reject) => {
     box.hidden = false;
@@ -186,10 +193,7 @@ async function train() {
                    generator: $("#train-generator").value };
   const job = await runJob("train", params, $("#seeds-job"), (j) => {
     if (j.progress && j.progress.losses) drawLoss(j.progress.losses);
-    if (j.preview) {
-      $("#train-sheet").hidden = false;
-      $("#train-sheet").src = `${j.base}${j.preview}?v=${j.version}`;
-    }
+    showPreview("#train-sheet")(j);
   });
   showSeeds(job);
 }
@@ -261,9 +265,7 @@ async function channelSheet() {
   const params = { net: $("#net").value, layer: $("#layer").value };
   const grid = $("#channel-grid");
   grid.replaceChildren();
-  const job = await runJob("channels", params, $("#dream-job"), (j) => {
-    if (j.preview) $("#dream-preview").src = `${j.base}${j.preview}?v=${j.version}`;
-  });
+  const job = await runJob("channels", params, $("#dream-job"), showPreview("#dream-preview"));
   for (const c of job.result.channels) {
     const tile = el("div", { class: "channel", "data-channel": c.channel },
       el("img", { src: job.base + c.png, alt: `channel ${c.channel}` }), String(c.channel));
@@ -282,9 +284,7 @@ async function dream(event) {
   const params = formValues(event.target);
   $("#plot-preview").hidden = true;
   $("#dream-result").replaceChildren();
-  const job = await runJob("dream", params, $("#dream-job"), (j) => {
-    if (j.preview) $("#dream-preview").src = `${j.base}${j.preview}?v=${j.version}`;
-  });
+  const job = await runJob("dream", params, $("#dream-job"), showPreview("#dream-preview"));
   await showDream(job);
 }
 
@@ -309,9 +309,7 @@ async function paint(event) {
   const up = await upload("photo", files);
   const params = { ...formValues(event.target), photo: up.files[0] };
   $("#paint-result").replaceChildren();
-  const job = await runJob("paint", params, $("#paint-job"), (j) => {
-    if (j.preview) $("#paint-preview").src = `${j.base}${j.preview}?v=${j.version}`;
-  });
+  const job = await runJob("paint", params, $("#paint-job"), showPreview("#paint-preview"));
   await showPainting(job);
 }
 
