@@ -62,6 +62,21 @@ def _check(kind: str, path) -> None:
         load_palette(str(path))
 
 
+def _keep(ws: Workspace, kind: str, path, data: bytes, original: str, kept: list,
+          skipped: list) -> None:
+    """Write ``data`` at ``path`` and keep it if it reads as ``kind``; else remove it and
+    list ``original`` in ``skipped`` with the reader's one-line reason."""
+    atomic_write_bytes(path, data)
+    try:
+        _check(kind, path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is one line
+        path.unlink()
+        skipped.append({"file": original, "reason": str(exc).splitlines()[0] if str(exc)
+                        else type(exc).__name__})
+        return
+    kept.append(ws.relative(path))
+
+
 async def save_uploads(ws: Workspace, kind: str, files: list[UploadFile], *,
                        max_bytes: int) -> dict:
     """Keep the readable ``files`` in a new ``uploads/<folder>/``.
@@ -95,16 +110,7 @@ async def save_uploads(ws: Workspace, kind: str, files: list[UploadFile], *,
         while (root / name).exists():  # two uploads of a.svg: a.svg, a_2.svg
             n += 1
             name = f"{stem}_{n}{suffix}"
-        path = root / name
-        atomic_write_bytes(path, data)
-        try:
-            _check(kind, path)
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is one line
-            path.unlink()
-            skipped.append({"file": original, "reason": str(exc).splitlines()[0] if str(exc)
-                            else type(exc).__name__})
-            continue
-        kept.append(ws.relative(path))
+        _keep(ws, kind, root / name, data, original, kept, skipped)
     if not kept:
         root.rmdir()
         reasons = "; ".join(f"{s['file']}: {s['reason']}" for s in skipped[:3])
@@ -125,16 +131,8 @@ def import_folder(ws: Workspace, source: Path) -> dict:
     for path in sorted(p for p in source.iterdir() if p.is_file()):
         if path.suffix.lower() not in KINDS["seeds"]:
             continue
-        target = root / safe_name(path.name)
-        atomic_write_bytes(target, path.read_bytes())
-        try:
-            _check("seeds", target)
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is one line
-            target.unlink()
-            skipped.append({"file": path.name, "reason": str(exc).splitlines()[0] if str(exc)
-                            else type(exc).__name__})
-            continue
-        kept.append(ws.relative(target))
+        _keep(ws, "seeds", root / safe_name(path.name), path.read_bytes(), path.name, kept,
+              skipped)
     return {"folder": folder, "files": kept, "skipped": skipped}
 
 
