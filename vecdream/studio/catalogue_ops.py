@@ -1,7 +1,7 @@
 """The studio's catalogue: issue selected seeds under a campaign, list campaigns, export a
 campaign as one ZIP of print-sized vector PDFs and SVGs with its manifest.
 
-One lock serializes catalogue work in the web process (SQLite allows one writer; a
+The workspace's lock serializes catalogue work in the web process (SQLite allows one writer; a
 check registers onto shortlisted seeds and takes up to seconds).
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -18,8 +17,6 @@ from vecdream.atomic import atomic_write_bytes
 from vecdream.studio.workspace import Workspace, safe_name
 
 __all__ = ["campaigns", "export_zip", "issue_seeds"]
-
-_LOCK = threading.Lock()
 
 
 def _open(workspace: Workspace):
@@ -46,7 +43,7 @@ def issue_seeds(workspace: Workspace, files: list[str], campaign: str) -> list[d
         if path.suffix.lower() != ".svg" or not path.is_file():
             raise ValueError(f"seeds: {name!r} is not an SVG seed of the workspace")
         paths.append(path)
-    with _LOCK, _open(workspace) as cat:
+    with workspace.catalogue_lock, _open(workspace) as cat:
         results = []
         for name, path in zip(files, paths, strict=True):
             record = issue_file(cat, path, path.parent, campaign)
@@ -58,7 +55,7 @@ def campaigns(workspace: Workspace) -> list[dict]:
     """Every campaign of the catalogue with its seed count, oldest first."""
     if not workspace.catalogue.exists():
         return []
-    with _LOCK, _open(workspace) as cat:
+    with workspace.catalogue_lock, _open(workspace) as cat:
         rows = cat.rows()
     counts: dict[str, int] = {}
     for row in rows:
@@ -77,7 +74,7 @@ def export_zip(workspace: Workspace, campaign: str, page_mm: float = 100.0) -> t
 
     if not 10 <= page_mm <= 2000:
         raise ValueError(f"page_mm: expected 10-2000 mm, got {page_mm}")
-    with tempfile.TemporaryDirectory() as tmp, _LOCK, _open(workspace) as cat:
+    with tempfile.TemporaryDirectory() as tmp, workspace.catalogue_lock, _open(workspace) as cat:
         records = export_campaign(cat, campaign, tmp, ("svg", "pdf"), page_mm=page_mm)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:

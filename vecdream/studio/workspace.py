@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path, PurePosixPath
 
 from vecdream.atomic import atomic_write_bytes
@@ -46,6 +47,7 @@ class Workspace:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).expanduser().resolve()
+        self.catalogue_lock = threading.Lock()  # SQLite takes one writer at a time
         for sub in ("jobs", "uploads", "exports"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
 
