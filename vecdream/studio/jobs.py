@@ -42,25 +42,20 @@ def _worker(kind: str, params: dict, out: str, messages, ray: str | None = None)
     "error", payload) messages. With ``ray``, the task runs as a Ray task there."""
     import torch
 
-    from vecdream.studio.tasks import TASKS, Report, TaskError
+    from vecdream.studio.tasks import run_task
 
     # One core stays with the web process: the page answers while a dream runs.
     torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
     try:
-        if ray is not None:
-            _on_ray(kind, params, out, messages, ray)
-            return
-        result = TASKS[kind](params, Path(out), Report(messages.put))
-        messages.put(("result", result))
-    except TaskError as exc:
-        messages.put(("error", str(exc)))
+        messages.put(_on_ray(kind, params, out, messages, ray) if ray is not None
+                     else run_task(kind, params, out, messages.put))
     except Exception as exc:  # noqa: BLE001 - any failure is a message on the page
         messages.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def _on_ray(kind: str, params: dict, out: str, messages, address: str) -> None:
-    """Run the task on Ray (:func:`vecdream.jobs.run_jobs`) and forward the messages it
-    writes into the job's folder."""
+def _on_ray(kind: str, params: dict, out: str, messages, address: str) -> tuple[str, object]:
+    """Run the task on Ray (:func:`vecdream.jobs.run_jobs`), forward the messages it
+    writes into the job's folder, and return its last message."""
     import json
 
     from vecdream.jobs import Item, run_jobs
@@ -83,17 +78,12 @@ def _on_ray(kind: str, params: dict, out: str, messages, address: str) -> None:
 
     reader = threading.Thread(target=follow, daemon=True)
     reader.start()
-    outcome: dict = {}
+    outcome: list[tuple[str, object]] = []
     report = run_jobs(run_logged, [Item("task", {"kind": kind, "params": params, "out": out})],
-                      lambda _item, result: outcome.update(result), ray=address, retries=0)
+                      lambda _item, last: outcome.append(tuple(last)), ray=address, retries=0)
     done.set()
     reader.join()
-    if not report.ok:
-        messages.put(("error", next(iter(report.failed.values()))))
-    elif "error" in outcome:
-        messages.put(("error", outcome["error"]))
-    else:
-        messages.put(("result", outcome["result"]))
+    return ("error", next(iter(report.failed.values()))) if not report.ok else outcome[0]
 
 
 class JobManager:

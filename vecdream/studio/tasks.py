@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["EVENTS", "TASKS", "Report", "TaskError", "provenance", "run_logged"]
+__all__ = ["EVENTS", "TASKS", "Report", "TaskError", "provenance", "run_logged", "run_task"]
 
 EVENTS = "events.jsonl"
 """Where a task run elsewhere (a Ray task) writes its messages, one JSON line each, in
@@ -75,10 +75,19 @@ TASKS: dict[str, Callable[[dict, Path, Report], dict]] = {
 """Every job kind the studio runs."""
 
 
-def run_logged(kind: str, params: dict, out: str) -> dict:
-    """Run task ``kind`` with its messages appended to ``out/EVENTS`` (a Ray task of
-    :func:`vecdream.jobs.run_jobs`: module-level, so Ray pickles it by reference).
-    A :class:`TaskError` comes back as ``{"error": message}``."""
+def run_task(kind: str, params: dict, out: str | Path,
+             send: Callable[[tuple[str, object]], None]) -> tuple[str, object]:
+    """Run task ``kind``, its progress and previews through ``send``; return its last
+    message: ``("result", result)``, or ``("error", line)`` for a :class:`TaskError`."""
+    try:
+        return "result", TASKS[kind](params, Path(out), Report(send))
+    except TaskError as exc:
+        return "error", str(exc)
+
+
+def run_logged(kind: str, params: dict, out: str) -> tuple[str, object]:
+    """:func:`run_task` with its messages appended to ``out/EVENTS`` (a Ray task of
+    :func:`vecdream.jobs.run_jobs`: module-level, so Ray pickles it by reference)."""
     import json
 
     path = Path(out) / EVENTS
@@ -87,7 +96,4 @@ def run_logged(kind: str, params: dict, out: str) -> dict:
         with path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(message) + "\n")
 
-    try:
-        return {"result": TASKS[kind](params, Path(out), Report(send))}
-    except TaskError as exc:
-        return {"error": str(exc)}
+    return run_task(kind, params, out, send)
