@@ -89,3 +89,22 @@ def test_a_named_local_folder_is_offered(tmp_path):
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_an_address_it_cannot_listen_on_is_one_line_naming_the_option(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from vecdream.cli import main
+
+    bad = CliRunner().invoke(main, ["studio", "--host", "256.1.1.1", "--workspace",
+                                    str(tmp_path)])
+    assert bad.exit_code == 2 and "'--host'" in bad.output and "Traceback" not in bad.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = CliRunner().invoke(main, ["studio", "--port", str(port), "--workspace",
+                                         str(tmp_path)])
+    assert busy.exit_code == 2 and "'--port'" in busy.output and "in use" in busy.output

@@ -7,13 +7,32 @@ the server and its workers; jobs that were running read "interrupted" after a re
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import secrets
+import socket
 from pathlib import Path
 
 import click
 
 __all__ = ["studio_command"]
+
+
+def _check_address(host: str, port: int) -> None:
+    """Fail in one line, naming the option, when ``host:port`` cannot be bound."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (OSError, UnicodeError) as exc:
+        raise click.BadParameter(f"cannot resolve {host!r}: {exc}", param_hint="'--host'"
+                                 ) from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            option = "'--port'" if exc.errno == errno.EADDRINUSE else "'--host'"
+            raise click.BadParameter(f"cannot listen on {host}:{port}: {exc.strerror}",
+                                     param_hint=option) from None
 
 
 def _loopback(host: str) -> bool:
@@ -58,6 +77,7 @@ def studio_command(port: int, host: str, workspace: Path, token: str | None, wor
     except ImportError as exc:
         raise click.ClickException(f"the studio needs its extra: pip install "
                                    f"'vecdream[studio]' ({exc.name} is missing)") from None
+    _check_address(host, port)
     if not _loopback(host) and token is None:
         token = secrets.token_urlsafe(24)
     app = create_app(workspace, token=token, workers=workers, max_upload_mb=max_upload_mb,
