@@ -207,7 +207,7 @@ def test_schema_1_file_is_rehashed_on_open(tmp_path):
     conn.commit()
     conn.close()
     with Catalogue(db) as cat:
-        assert cat.schema_version == SCHEMA_VERSION == 3
+        assert cat.schema_version == SCHEMA_VERSION == 4
         stored = cat._conn.execute("SELECT phash FROM seeds").fetchone()[0]
         assert stored == fingerprint(seed.to_svg())[0].hashes[0].tobytes()
         assert cat._meta("hash", "") == "edge-simhash-256/v2"

@@ -8,11 +8,11 @@ import sqlite3
 import numpy as np
 import pytest
 
-from vecdream.seeds.catalogue import MOSAIC_THRESHOLD, Catalogue
+from vecdream.seeds.catalogue import MOSAIC_THRESHOLD, SCHEMA_VERSION, Catalogue
 from vecdream.seeds.catalogue_print import mosaic_views
 from vecdream.seeds.families import make_drawing
 from vecdream.seeds.mosaic_match import register
-from vecdream.seeds.mosaic_view import KEY_SIZE, MosaicView, mosaic_key
+from vecdream.seeds.mosaic_view import KEY_SIZE, MosaicView, mosaic_key, mosaic_view
 from vecdream.seeds.transforms import crop, rotate, scale, tile
 
 
@@ -87,12 +87,30 @@ def test_schema_2_file_gains_the_mosaic_columns(tmp_path, seed):
     conn.commit()
     conn.close()
     with Catalogue(db) as cat:
-        assert cat.schema_version == 3
+        assert cat.schema_version == SCHEMA_VERSION
         blob, key = cat._conn.execute("SELECT mosaic, mosaic_key FROM seeds").fetchone()
         assert MosaicView.from_bytes(blob).periodic
         assert np.frombuffer(key, np.float32).shape == (KEY_SIZE,)
         copy = _window(seed, "window shift")
         assert not cat.issue(copy.to_svg(), name="copy", campaign="b").admitted
+
+
+def test_schema_3_planes_are_recomputed(tmp_path, seed):
+    """Schema 4 changed how a plane's boundaries are found: a schema 3 file's stored
+    planes are replaced by today's, so old seeds and new queries compare alike."""
+    db = tmp_path / "v3.db"
+    with Catalogue(db) as cat:
+        cat.issue(seed.to_svg(), name="old", campaign="a")
+        fresh = cat._conn.execute("SELECT mosaic FROM seeds").fetchone()[0]
+    stale = MosaicView(np.zeros((8, 8), np.float32), True).to_bytes()
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE seeds SET mosaic = ?", (stale,))
+    conn.execute("PRAGMA user_version=3")
+    conn.commit()
+    conn.close()
+    with Catalogue(db) as cat:
+        assert cat.schema_version == SCHEMA_VERSION
+        assert cat._conn.execute("SELECT mosaic FROM seeds").fetchone()[0] == fresh
 
 
 def test_distinct_arrangements_of_the_same_tiles_are_admitted(tmp_path):
@@ -118,3 +136,61 @@ def test_shortlist_after_keeps_only_newer_seeds(tmp_path, seed):
         newer = cat._shortlist.nearest(cat._conn, key, 10, -1.0, after=1)
         assert sorted(i for i, _ in everyone) == [1, 2, 3] and cat._shortlist.last_id == 3
         assert sorted(i for i, _ in newer) == [2, 3]
+
+
+def test_a_period_shows_the_boundaries_across_its_wrap_around():
+    """Half black, half white: the tiling has a boundary in the middle *and* where one
+    tile meets the next, at the frame; a plane map without the second is another plane."""
+    from vecdream import Drawing
+
+    d = Drawing.from_svg('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40">'
+                         '<rect width="40" height="40" fill="#fff"/>'
+                         '<rect width="20" height="40" fill="#000"/></svg>')
+    edges = mosaic_view(d, periodic=True).edges
+    columns = edges.mean(axis=0)
+    assert columns[0] > 0.5 * columns.max() and columns[-1] > 0.5 * columns.max()
+    assert mosaic_view(d, periodic=False).edges.mean(axis=0)[0] < 0.1 * columns.max()
+
+
+def test_a_crop_with_blank_margins_is_not_tiled_as_a_query():
+    """A quarter of a sparse tile wraps cleanly (blank margins) but it is a crop: tiled
+    it would be a denser plane than the one it was cut from."""
+    from vecdream import Drawing
+    from vecdream.seeds.seamless import is_seamless
+
+    d = Drawing.from_svg('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 72 72">'
+                         '<path d="M 6 8 L 30 8 L 18 28 Z" fill="#000"/>'
+                         '<path d="M 42 44 L 66 44 L 54 64 Z" fill="#000"/>'
+                         '<path d="M 40 6 L 66 6 L 66 30 L 40 30 Z M 46 12 L 60 12 L 60 24 '
+                         'L 46 24 Z" fill="#000"/></svg>')
+    quarter = scale(crop(d, (0, 0, 36, 36)), 2.0)  # one whole triangle, enlarged
+    assert is_seamless(quarter)
+    _, window = mosaic_views(quarter)
+    assert not window.periodic
+    with_plane = register(window, mosaic_views(d)[0])
+    assert with_plane.score >= MOSAIC_THRESHOLD and abs(with_plane.scale - 0.5) < 0.05
+
+
+def test_a_plain_stripe_seed_is_not_a_small_piece_of_a_richer_plane(tmp_path):
+    """Two lines of a plane with parallel lines look like a stripe seed, but only in a
+    piece smaller than anything Mosaic prints (it enlarges at most 2x): the stripes
+    are their own seed."""
+    from vecdream import Drawing
+    from vecdream.seeds.mosaic_match import MIN_SCALE
+
+    rich = Drawing.from_svg(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 80 80">'
+        '<rect width="80" height="80" fill="#888"/>'
+        '<path d="M 10 4 L 70 4 L 70 76 L 10 76 Z M 16 10 L 64 10 L 64 70 L 16 70 Z" '
+        'fill="#000"/><circle cx="40" cy="40" r="14" fill="#fff"/></svg>')
+    stripes = Drawing.from_svg(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 1">'
+        '<rect width="40" height="1" fill="#fff"/><rect width="20" height="1" fill="#000"/>'
+        '</svg>')
+    _, window = mosaic_views(stripes)
+    assert register(window, mosaic_views(rich)[0]).scale >= MIN_SCALE
+    with Catalogue(tmp_path / "brand.db") as cat:
+        assert cat.issue(rich.to_svg(), name="frames", campaign="a").admitted
+        assert cat.issue(stripes.to_svg(), name="stripes", campaign="a").admitted
+        assert not cat.issue(rotate(stripes, 90).to_svg(), name="turned",
+                             campaign="b").admitted

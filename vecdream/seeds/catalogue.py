@@ -77,8 +77,9 @@ random arrangements of the same two Smith tiles reach an NCC of 0.8 overall but 
 some parts (10th percentile 0.50-0.54); copies hold almost everywhere (BENCHMARKS.md)."""
 MOSAIC_GATE = 0.6
 """Shortlist key cosine below which a catalogued seed is not registered at all."""
-SHORTLIST = 10
-"""Catalogued seeds registered per check, nearest key first."""
+SHORTLIST = 12
+"""Catalogued seeds registered per check, nearest key first (BENCHMARKS.md, "Exclusivity
+modulo Mosaic", for how many copies' sources rank below 10)."""
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,10 @@ class Catalogue:
         onto (None: none does)."""
         if fp.window is None or fp.query_key is None:
             return None
-        for seed_id, _cosine in self._shortlist.nearest(self._conn, fp.query_key, SHORTLIST,
+        # shortlisted by the window as printed and by the query's own plane (its tiling
+        # when it tiles, keyed as catalogued planes are), whichever is nearer
+        keys = np.stack([k for k in (fp.query_key, fp.key) if k is not None])
+        for seed_id, _cosine in self._shortlist.nearest(self._conn, keys, SHORTLIST,
                                                         MOSAIC_GATE, after=after):
             row = self._conn.execute("SELECT mosaic, phash FROM seeds WHERE id = ?",
                                      (seed_id,)).fetchone()

@@ -22,6 +22,7 @@ __all__ = ["SeedPrint", "canonical_svg", "fingerprint", "mosaic_views"]
 
 _FEATURES: list = []  # the RandomFeatures net, built once per process
 EMBED_SIZE = 64  # the embedding's input side (box-downsampled from the structure render)
+SLIVER = 8  # aspect ratio from which a tiling query is tiled (see mosaic_views)
 
 
 @dataclass
@@ -90,8 +91,15 @@ def fingerprint(svg: str | bytes) -> tuple[SeedPrint, Drawing]:
 
 
 def mosaic_views(drawing: Drawing) -> tuple[MosaicView, MosaicView]:
-    """The seed's plane as stored and as a query (periodic when it tiles)."""
+    """The seed's plane as stored (periodic when it tiles) and as a query.
+
+    A query is what was printed: its canvas alone, even when it happens to tile. A crop
+    with blank margins wraps cleanly, and tiling it would invent a denser plane than
+    the one it was cut from. Only a sliver (:data:`SLIVER` times longer than wide) is
+    tiled, since alone it shows too little to register."""
     from vecdream.seeds.seamless import is_seamless
 
     periodic = is_seamless(drawing)
-    return mosaic_view(drawing, periodic), mosaic_view(drawing, periodic, QUERY_SIDE)
+    w, h = drawing.size
+    sliver = periodic and max(w, h) >= SLIVER * min(w, h)
+    return mosaic_view(drawing, periodic), mosaic_view(drawing, sliver, QUERY_SIDE)

@@ -21,7 +21,7 @@ __all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "SCHEMA_VERSION"
            "CatalogueError", "open_file", "transaction"]
 
 APPLICATION_ID = 0x56454344  # "VECD"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_THRESHOLD = 15  # bits of 256 (the most the 16-chunk index answers exactly); BENCHMARKS.md
 
 _SCHEMA_V1 = """
@@ -70,10 +70,19 @@ def _mosaic_v2_to_v3(c: sqlite3.Connection) -> None:
                   (plane.to_bytes(), mosaic_key(plane).tobytes(), seed_id))
 
 
+def _mosaic_v3_to_v4(c: sqlite3.Connection) -> None:
+    """Schema 4 finds a plane's boundaries on a finer render, across the period's
+    wrap-around too (:func:`~.mosaic_view.mosaic_view`): every stored plane and key is
+    recomputed from the stored SVG."""
+    c.execute("UPDATE seeds SET mosaic = NULL, mosaic_key = NULL")
+    _mosaic_v2_to_v3(c)
+
+
 # MIGRATIONS[v] upgrades a version-v file to v + 1 inside one transaction (a failure
 # rolls it back and leaves the file as it was).
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _rehash_v1_to_v2,
-                                                              2: _mosaic_v2_to_v3}
+                                                              2: _mosaic_v2_to_v3,
+                                                              3: _mosaic_v3_to_v4}
 
 
 class CatalogueError(Exception):

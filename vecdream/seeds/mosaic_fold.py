@@ -13,14 +13,13 @@ rows ``(angle rad, scale, mirror)``; planes ``(H, W)``.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
 __all__ = ["block_agreement", "carry", "fold_ncc"]
 
 BLOCKS = 8  # the window is cut into BLOCKS x BLOCKS parts for the agreement
+NUDGE = 0.016  # of the plane's long side: how far one part may move on its own
 
 
 def carry(points: torch.Tensor, hyps: torch.Tensor, px: float
@@ -94,8 +93,11 @@ def block_agreement(points: torch.Tensor, values: torch.Tensor, plane: torch.Ten
                     periodic: bool, hyp: torch.Tensor, px: float, shift: torch.Tensor,
                     blocks: int = BLOCKS
                     ) -> float:
-    """The 10th percentile of the NCC inside each of the window's ``BLOCKS²`` parts
-    (blank parts left out) under one fitted hypothesis ``hyp (3,)`` and ``shift (2,)``.
+    """The 10th percentile of the NCC inside each of the window's parts, ``BLOCKS``
+    along its long side and as many across as keep them near square (blank parts left
+    out), under one fitted hypothesis ``hyp (3,)`` and ``shift (2,)``. Each part may
+    move by up to :data:`NUDGE` of the plane's side on its own: a contour nudged a
+    little is a small shape change, the same seed.
 
     A copy agrees in every part; a different arrangement of the same tiles agrees in
     most parts and not in others, however high its overall NCC.
@@ -105,27 +107,34 @@ def block_agreement(points: torch.Tensor, values: torch.Tensor, plane: torch.Ten
     size = (h, w) if periodic else (2 * h, 2 * w)
     page = torch.zeros(size)
     page[:h, :w] = plane
-    x, y = x[0] + shift[0], y[0] + shift[1]
+    reach = max(1, round(NUDGE * max(h, w)))
+    moves = torch.arange(-reach, reach + 1, dtype=torch.float32)
+    dx, dy = (m.reshape(-1, 1) for m in torch.meshgrid(moves, moves, indexing="xy"))
+    x, y = x + shift[0] + dx, y + shift[1] + dy  # (M, n): every part's every move
     x0, y0 = torch.floor(x), torch.floor(y)
     fx, fy = x - x0, y - y0
     x0, y0 = x0.long(), y0.long()
 
-    def at(dx: int, dy: int) -> torch.Tensor:
-        return page[(y0 + dy) % size[0], (x0 + dx) % size[1]]
+    def at(ox: int, oy: int) -> torch.Tensor:
+        return page[(y0 + oy) % size[0], (x0 + ox) % size[1]]
 
     sampled = ((1 - fx) * (1 - fy) * at(0, 0) + fx * (1 - fy) * at(1, 0)
                + (1 - fx) * fy * at(0, 1) + fx * fy * at(1, 1))
     span = points.abs().amax(0) * 2 + 1e-6  # the window's (w, h)
-    cell = torch.clamp(((points / span + 0.5) * blocks).long(), 0, blocks - 1)
-    block = (cell[:, 1] * blocks + cell[:, 0]).numpy()
+    # near-square parts: a thin window is cut into fewer parts across than along
+    grid = torch.clamp(torch.round(blocks * span / span.max()), min=2).long()
+    cell = torch.minimum((points / span + 0.5).mul(grid).long().clamp_min(0), grid - 1)
+    block = (cell[:, 1] * grid[0] + cell[:, 0]).numpy()
     q, p = values.numpy().astype(np.float64), sampled.numpy().astype(np.float64)
     scores = []
-    for b in range(blocks * blocks):
+    for b in range(int(grid[0] * grid[1])):
         sel = block == b
         if sel.sum() < 16:
             continue
-        qb, pb = q[sel] - q[sel].mean(), p[sel] - p[sel].mean()
+        qb = q[sel] - q[sel].mean()
         if qb.std() < 0.02:
             continue  # a blank part of the query says nothing
-        scores.append(float(qb @ pb / math.sqrt(max(float(qb @ qb) * float(pb @ pb), 1e-12))))
+        pb = p[:, sel] - p[:, sel].mean(axis=1, keepdims=True)  # (M, m)
+        ncc = pb @ qb / np.sqrt(np.maximum(float(qb @ qb) * (pb * pb).sum(1), 1e-12))
+        scores.append(float(ncc.max()))
     return float(np.percentile(scores, 10)) if scores else 0.0

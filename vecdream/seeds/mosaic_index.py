@@ -52,14 +52,15 @@ class ShortlistIndex:
     def nearest(self, conn: sqlite3.Connection, key: np.ndarray, k: int, gate: float,
                 after: int = 0) -> list[tuple[int, float]]:
         """Up to ``k`` ``(seed id, cosine)``, nearest first, cosine at least ``gate``,
-        among the seeds with id > ``after``."""
+        among the seeds with id > ``after``. ``key``: ``(KEY_SIZE,)``, or ``(Q,
+        KEY_SIZE)`` for several views of one query (a seed's cosine is its best)."""
         ids, keys = self.update(conn)
         if after:
             start = int(np.searchsorted(ids, after, side="right"))  # ids are read in order
             ids, keys = ids[start:], keys[start:]
         if not len(ids):
             return []
-        cosine = keys @ key.astype(np.float32)
+        cosine = (keys @ np.atleast_2d(key).astype(np.float32).T).max(1)
         top = np.argpartition(-cosine, k)[:k] if len(ids) > k else np.arange(len(ids))
         top = top[np.argsort(-cosine[top], kind="stable")]
         return [(int(ids[i]), float(cosine[i])) for i in top if cosine[i] >= gate]

@@ -41,10 +41,15 @@ from vecdream.seeds.mosaic_view import (
     orientations,
 )
 
-__all__ = ["SCALES", "Registration", "register"]
+__all__ = ["MIN_SCALE", "SCALES", "Registration", "register"]
 
-SCALES = tuple(float(s) for s in np.geomspace(0.4, 2.6, 33))
-"""Scales swept at half resolution: a query 2.6x smaller to 2.5x larger than the
+MIN_SCALE = 0.45
+"""The smallest scale a fit may have: the query's long side covers at least this share
+of the catalogued view's. Mosaic enlarges a seed at most 2x, so what it prints shows at
+least half of it; a smaller piece of a rich plane can look like a plain seed (a stripe
+pattern is a few lines of any plane with parallel lines) without being a copy of it."""
+SCALES = tuple(float(s) for s in np.geomspace(MIN_SCALE, 2.6, 33))
+"""Scales swept at half resolution: a query 2.2x smaller to 2.6x larger than the
 catalogued plane (Mosaic's 0.5-2x, a zoom on top, vecdream's lattice variations)."""
 
 _ANGLE_CANDIDATES = 3  # per mirror, from the phase correlation
@@ -108,7 +113,7 @@ def _proposals(lq: np.ndarray, lp: np.ndarray, oq: np.ndarray, op: np.ndarray
     for i in spectral:
         j = int(np.argmax(sub[i]))
         rho = cols[j] if cols[j] < RADII else cols[j] - 2 * RADII
-        scales.append(math.exp(-rho * RHO_STEP))
+        scales.append(max(math.exp(-rho * RHO_STEP), MIN_SCALE))
     directional = np.real(np.fft.ifft(np.fft.fft(op) * np.conj(np.fft.fft(oq))))
     rows = sorted(set(spectral) | set(_top(directional, _ANGLE_CANDIDATES)))
     return [i * math.pi / ANGLES for i in rows], scales
@@ -191,8 +196,9 @@ def register(query: MosaicView, entry: MosaicView) -> Registration:
         for _ in range(3):
             grid = [(da, math.exp(ds)) for da in (-step_angle, 0.0, step_angle)
                     for ds in (-step_scale, 0.0, step_scale)]
-            near = torch.tensor([(float(b[0]) + da, float(b[1]) * fs, float(b[2]))
-                                 for b in best for da, fs in grid], dtype=torch.float32)
+            near = torch.tensor([(float(b[0]) + da, max(float(b[1]) * fs, MIN_SCALE),
+                                  float(b[2])) for b in best for da, fs in grid],
+                                dtype=torch.float32)
             scores = fold_ncc(points, _level_values(values, near, px, base), plane,
                                entry.periodic, near, px)
             order = scores.argsort(descending=True)[: max(1, len(best) // 2)]

@@ -43,6 +43,8 @@ RADII = 96  # log-polar radius bins from _R0 to _R1 cycles per SIDE
 _R0, _R1 = 2.0, 56.0
 RHO_STEP = math.log(_R1 / _R0) / (RADII - 1)  # log-radius per bin
 BLUR = 1.0  # px at SIDE (scaled with the side): boundaries become a smooth ridge
+RENDER_SIDE = 512  # long side of the render the boundaries are found on
+_WRAP_PAD = 4  # render px of the neighbouring tiles around a period (the median's reach)
 _DESC = 8  # harmonics kept per axis of the descriptor
 DESCRIPTOR_SIZE = _DESC * _DESC
 _ORIENT_HARMONICS = 24
@@ -84,11 +86,14 @@ def crisp_svg(svg: str) -> str:
 
 
 def _render(svg: str, width: int, height: int) -> np.ndarray:
-    """``(H, W, 3)`` uint8 on white, without anti-aliasing (see :mod:`.phash`)."""
+    """``(H, W, 3)`` uint8 on white, without anti-aliasing (see :mod:`.phash`). The canvas
+    fills the raster exactly (``preserveAspectRatio="none"``): a letterboxed row would
+    read as a boundary along the frame."""
     import cairosvg
     from PIL import Image
 
-    png = cairosvg.svg2png(bytestring=crisp_svg(svg).encode("utf-8"), output_width=width,
+    svg = re.sub(r"<svg\b", '<svg preserveAspectRatio="none"', crisp_svg(svg), count=1)
+    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=width,
                            output_height=height, unsafe=False)
     rgba = Image.open(io.BytesIO(png)).convert("RGBA")
     page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -96,9 +101,24 @@ def _render(svg: str, width: int, height: int) -> np.ndarray:
     return np.asarray(page.convert("RGB"))
 
 
+def _boundaries(rgb: np.ndarray, periodic: bool) -> np.ndarray:
+    """``(H, W)`` bool :func:`~.phash.boundary_map` of a render; of a period, with the
+    steps across its wrap-around (where one tile meets the next) marked too."""
+    if not periodic:
+        return boundary_map(rgb)
+    pad = _WRAP_PAD
+    edges = boundary_map(np.pad(rgb, ((pad, pad), (pad, pad), (0, 0)), mode="wrap"))
+    return edges[pad:-pad, pad:-pad]
+
+
 def mosaic_view(drawing: Drawing, periodic: bool, side: int = SIDE) -> MosaicView:
     """The view of a seed, long side ``side`` px: a periodic one is tiled until the
-    repeat is near square, so a thin cell keeps its detail."""
+    repeat is near square, so a thin cell keeps its detail.
+
+    The boundaries are found on a render of at least :data:`RENDER_SIDE` px and averaged
+    down: a line thinner than a view pixel still counts, and the map is the same
+    low-pass of the seed's boundaries whatever ``side`` is (a query at twice a
+    catalogued seed's resolution must show what the seed's map shows, scaled)."""
     from vecdream.seeds.transforms import tile
 
     d = drawing.detach()
@@ -110,9 +130,11 @@ def mosaic_view(drawing: Drawing, periodic: bool, side: int = SIDE) -> MosaicVie
         w, h = d.size
     scale = side / max(w, h)
     width, height = max(1, round(w * scale)), max(1, round(h * scale))
-    rgb = _render(d.to_svg(), width, height)
-    edges = gaussian_filter(boundary_map(rgb).astype(np.float32), BLUR * side / SIDE,
-                            mode="wrap" if periodic else "constant")
+    k = max(1, -(-RENDER_SIDE // side))  # render pixels per view pixel
+    fine = _boundaries(_render(d.to_svg(), width * k, height * k), periodic)
+    # a boundary is marked on both sides, 2 render px: k / 2 makes it one view px of ink
+    edges = fine.reshape(height, k, width, k).mean(axis=(1, 3), dtype=np.float32) * (k / 2)
+    edges = gaussian_filter(edges, BLUR * side / SIDE, mode="wrap" if periodic else "constant")
     return MosaicView(np.clip(edges, 0, 1).astype(np.float32), periodic)
 
 
