@@ -1,6 +1,7 @@
 """Does the exclusivity catalogue refuse what Mosaic does anyway? (issue 25)
 
     python benchmarks/catalogue_mosaic.py [--cache /tmp/hero] [--limit N] [--every K]
+        [--offset J]
 
 Issues the seamless hero patterns (see ``benchmarks/seamless.py``, fetched from npm when
 run) into a fresh catalogue, then checks (``Catalogue.check``, nothing inserted) copies
@@ -64,10 +65,12 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/hero"))
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--every", type=int, default=1, help="every K-th pattern only")
+    parser.add_argument("--offset", type=int, default=0,
+                        help="start at the J-th pattern (--every 3 --offset 1: another third)")
     args = parser.parse_args()
     patterns = fetch(args.cache)
     seeds = {}
-    for name in sorted(patterns)[: args.limit or None: args.every]:
+    for name in sorted(patterns)[args.offset: args.limit or None: args.every]:
         d = Drawing.from_svg(patterns[name])
         if is_seamless(d):
             seeds[name] = d
@@ -89,7 +92,10 @@ def main() -> None:
             for kind, copy in copies(d, g).items():
                 fp = fingerprint(copy.to_svg())[0]
                 total[kind] += 1
-                refused[kind] += cat.check(fp) is not None
+                hit = cat.check(fp) is not None
+                refused[kind] += hit
+                if not hit:
+                    print(f"copy admitted: {kind} of {name}")
                 other = rng.choice([n for n in seeds if n != name])
                 for into, plane in ((same, planes[name]), (different, planes[other])):
                     fit = register(fp.window, plane)

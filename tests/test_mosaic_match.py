@@ -194,3 +194,26 @@ def test_a_plain_stripe_seed_is_not_a_small_piece_of_a_richer_plane(tmp_path):
         assert cat.issue(stripes.to_svg(), name="stripes", campaign="a").admitted
         assert not cat.issue(rotate(stripes, 90).to_svg(), name="turned",
                              campaign="b").admitted
+
+
+def test_a_boundary_the_query_lacks_is_disagreement():
+    """Two lines of a plane and a window showing only one of them: the window's blank
+    parts lie on the other line, so the parts do not agree (a plain seed is not a piece
+    of a richer one), while a window showing both agrees everywhere."""
+    import torch
+
+    from vecdream.seeds.mosaic_fold import block_agreement
+
+    xs = np.arange(64, dtype=np.float32)
+    ridge = lambda x0: np.exp(-0.5 * ((xs - x0) / 1.5) ** 2)  # noqa: E731
+    plane = np.tile(ridge(20) + ridge(44), (64, 1))
+    ys, xg = np.mgrid[0:64, 0:64]
+    points = torch.tensor(np.stack([xg.ravel() - 31.5, ys.ravel() - 31.5], 1), dtype=torch.float32)
+    hyp, shift = torch.tensor([0.0, 1.0, 0.0]), torch.tensor([31.5, 31.5])
+
+    def agreement(window: np.ndarray) -> float:
+        values = torch.tensor(window.ravel() - window.mean(), dtype=torch.float32)
+        return block_agreement(points, values, torch.tensor(plane), True, hyp, 1.0, shift)
+
+    assert agreement(plane) > 0.9
+    assert agreement(np.tile(ridge(20), (64, 1))) < 0.1

@@ -20,6 +20,8 @@ __all__ = ["block_agreement", "carry", "fold_ncc"]
 
 BLOCKS = 8  # the window is cut into BLOCKS x BLOCKS parts for the agreement
 NUDGE = 0.016  # of the plane's long side: how far one part may move on its own
+_BLANK = 0.02  # standard deviation of a part's map under which it shows no boundary
+_STRUCTURE = 0.08  # and over which a part of the plane clearly shows one
 
 
 def carry(points: torch.Tensor, hyps: torch.Tensor, px: float
@@ -132,9 +134,13 @@ def block_agreement(points: torch.Tensor, values: torch.Tensor, plane: torch.Ten
         if sel.sum() < 16:
             continue
         qb = q[sel] - q[sel].mean()
-        if qb.std() < 0.02:
-            continue  # a blank part of the query says nothing
         pb = p[:, sel] - p[:, sel].mean(axis=1, keepdims=True)  # (M, m)
+        if qb.std() < _BLANK:
+            # a blank part of the query agrees with a blank part of the plane (it says
+            # nothing) and disagrees with a boundary the query does not show
+            if pb.std(axis=1).min() >= _STRUCTURE:
+                scores.append(0.0)
+            continue
         ncc = pb @ qb / np.sqrt(np.maximum(float(qb @ qb) * (pb * pb).sum(1), 1e-12))
         scores.append(float(ncc.max()))
     return float(np.percentile(scores, 10)) if scores else 0.0
