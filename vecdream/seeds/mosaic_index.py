@@ -60,7 +60,10 @@ class ShortlistIndex:
             ids, keys = ids[start:], keys[start:]
         if not len(ids):
             return []
-        cosine = (keys @ np.atleast_2d(key).astype(np.float32).T).max(1)
+        per_key = keys @ np.atleast_2d(key).astype(np.float32).T  # (N, Q)
+        cosine = per_key[:, 0]
+        for j in range(1, per_key.shape[1]):  # column by column: .max(1) over a short
+            cosine = np.maximum(cosine, per_key[:, j])  # axis is ~3x slower at 10^6 rows
         top = np.argpartition(-cosine, k)[:k] if len(ids) > k else np.arange(len(ids))
         top = top[np.argsort(-cosine[top], kind="stable")]
         return [(int(ids[i]), float(cosine[i])) for i in top if cosine[i] >= gate]
