@@ -79,7 +79,7 @@ MOSAIC_GATE = 0.6
 """Shortlist key cosine below which a catalogued seed is not registered at all."""
 SHORTLIST = 12
 """Catalogued seeds registered per check, nearest key first (BENCHMARKS.md, "Exclusivity
-modulo Mosaic", for how many copies' sources rank below 10)."""
+modulo Mosaic, second pass": where copies' sources rank by key)."""
 
 
 @dataclass(frozen=True)
