@@ -141,10 +141,12 @@ def test_each_shipped_brush_loads_its_own_painter():
 
     from vecdream.painter.model import PAINTERS, load_painter
 
-    marker = _torch.load(PAINTERS["tanda/marker-01"], weights_only=True)
-    assert marker["brush"] == "tanda/marker-01"
-    pen, mk = load_painter(), load_painter(brush="tanda/marker-01")
-    first = next(iter(pen.state_dict()))
-    assert not _torch.equal(pen.state_dict()[first], mk.state_dict()[first])
+    assert set(PAINTERS) >= {"classic/pen", "tanda/marker-01", "deevad/brush"}
+    weights = {}
+    for brush, path in PAINTERS.items():
+        assert _torch.load(path, weights_only=True)["brush"] == brush
+        weights[brush] = next(iter(load_painter(brush=brush).state_dict().values()))
+    pen = weights.pop("classic/pen")
+    assert not any(_torch.equal(pen, w) for w in weights.values())
     with _pytest.raises(ValueError, match="no painter ships for brush 'tanda/oil-03-paint'"):
         load_painter(brush="tanda/oil-03-paint")

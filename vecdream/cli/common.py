@@ -33,12 +33,12 @@ __all__ = [
     "draw_seed", "net_errors", "outputs_for", "parse_device", "write_drawing",
 ]
 
-BRUSHES = ("classic/pen", "deevad/liner", "tanda/marker-01", "tanda/oil-03-paint",
-           "classic/charcoal")
+BRUSHES = ("classic/pen", "deevad/liner", "deevad/brush", "tanda/marker-01",
+           "tanda/oil-03-paint", "classic/charcoal")
 """The replay presets (:data:`vecdream.painter.mypaint.BRUSHES`, which loads torch), for
 ``--brush`` help texts; tests/test_cli_lazy.py checks that the two agree."""
 
-PAINTER_BRUSHES = ("classic/pen", "tanda/marker-01")
+PAINTER_BRUSHES = ("classic/pen", "tanda/marker-01", "deevad/brush")
 """The presets a painter ships for (:data:`vecdream.painter.model.PAINTERS`), for help
 texts; tests/test_cli_lazy.py checks that the two agree."""
 

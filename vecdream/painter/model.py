@@ -36,7 +36,8 @@ __all__ = ["NeuralPainter", "PAINTERS", "SHIPPED_WEIGHTS", "load_painter", "pain
 
 SHIPPED_WEIGHTS = Path(__file__).with_name("weights") / "gan_painter.pt"
 PAINTERS = {"classic/pen": SHIPPED_WEIGHTS,
-            "tanda/marker-01": SHIPPED_WEIGHTS.with_name("marker_painter.pt")}
+            "tanda/marker-01": SHIPPED_WEIGHTS.with_name("marker_painter.pt"),
+            "deevad/brush": SHIPPED_WEIGHTS.with_name("brush_painter.pt")}
 """The painters that ship, by the MyPaint preset each imitates (BENCHMARKS.md, "Neural
 painter": fidelity against libmypaint on 1 000 held-out actions)."""
 _FEATURES = 9  # per-pixel geometry channels, see NeuralPainter._geometry

@@ -35,9 +35,9 @@ from .actions import ACTION_DIM, CELL, radius_px
 __all__ = ["BRUSHES", "DEFAULT_BRUSH", "MyPaintMissing", "mypaint_available", "brush_json",
            "render_actions", "render_stroke"]
 
-# Presets that read well on a 64 px cell: crisp opaque pen and liner, a soft marker,
-# a bristly oil brush and grainy charcoal (mypaint-brushes 2.0).
-BRUSHES: tuple[str, ...] = ("classic/pen", "deevad/liner", "tanda/marker-01",
+# Presets that read well on a 64 px cell: crisp opaque pen and liner, an opaque round
+# brush, a soft marker, a bristly oil brush and grainy charcoal (mypaint-brushes 2.0).
+BRUSHES: tuple[str, ...] = ("classic/pen", "deevad/liner", "deevad/brush", "tanda/marker-01",
                             "tanda/oil-03-paint", "classic/charcoal")
 DEFAULT_BRUSH = "classic/pen"  # opaque and crisp: the preset the shipped painter imitates
 _LIBRARY = "libmypaint-1.5.so.1"  # libmypaint 1.6 keeps the 1.5 soname
