@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from vecdream.seeds.catalogue import MOSAIC_THRESHOLD, SCHEMA_VERSION, Catalogue
-from vecdream.seeds.catalogue_print import mosaic_views
+from vecdream.seeds.catalogue_print import fingerprint, mosaic_views
 from vecdream.seeds.families import make_drawing
 from vecdream.seeds.mosaic_match import register
 from vecdream.seeds.mosaic_view import KEY_SIZE, MosaicView, mosaic_key, mosaic_view
@@ -217,3 +217,33 @@ def test_a_boundary_the_query_lacks_is_disagreement():
 
     assert agreement(plane) > 0.9
     assert agreement(np.tile(ridge(20), (64, 1))) < 0.1
+
+
+def test_spectral_peak_prefers_the_source_of_a_turned_window(seed):
+    from vecdream.seeds.mosaic_match import spectral_peak
+    from vecdream.seeds.mosaic_view import log_polar_spectrum
+
+    plane, _ = mosaic_views(seed)
+    _, window = mosaic_views(_window(seed, "rotate 30"))
+    other, _ = mosaic_views(make_drawing("circles", seed=3))
+    lq = log_polar_spectrum(window.edges)
+    assert spectral_peak(lq, log_polar_spectrum(plane.edges)) > \
+        spectral_peak(lq, log_polar_spectrum(other.edges))
+
+
+def test_a_source_whose_key_misses_is_still_registered_by_its_spectrum(tmp_path, seed):
+    """The key keeps a few harmonics only; the spectral re-rank recovers a source whose
+    key cosine falls under the gate."""
+    with Catalogue(tmp_path / "brand.db") as cat:
+        cat.issue(seed.to_svg(), name="source", campaign="a")
+        for i, family in enumerate(("circles", "smith", "maze", "truchet")):
+            cat.issue(make_drawing(family, seed=40 + i).to_svg(), name=family, campaign="a")
+        _, window = mosaic_views(_window(seed, "rotate 30"))
+        key = mosaic_key(window)
+        far = -key  # the source's key made to point away from the query's
+        cat._conn.execute("UPDATE seeds SET mosaic_key = ? WHERE id = 1", (far.tobytes(),))
+        cat._shortlist = type(cat._shortlist)()  # re-read the keys
+        assert 1 not in [i for i, _ in cat._shortlist.nearest(cat._conn, key, 4, 0.6)]
+        picked = cat._shortlist.candidates(cat._conn, key, window, 2, 2, 0.6, 64)
+        assert 1 in [i for i, _ in picked] and len(picked) <= 4
+        assert cat.check(fingerprint(_window(seed, "rotate 30").to_svg())[0]) is not None

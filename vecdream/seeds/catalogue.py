@@ -8,9 +8,10 @@ is the same seed *modulo Mosaic*: the query's structure lies on a catalogued see
 plane (its tiling when seamless) under some rotation, scale, mirror and shift with an
 NCC of at least :data:`MOSAIC_THRESHOLD` holding across the window
 (:data:`MOSAIC_AGREEMENT`; :mod:`.mosaic_match`). That search runs on
-the :data:`SHORTLIST` catalogued seeds nearest the query by a shift/rotation-blind key
-(:func:`~.mosaic_view.mosaic_key`, kept in memory), those at cosine
-:data:`MOSAIC_GATE` or more.
+shortlisted catalogued seeds: of the :data:`SHORTLIST_POOL` nearest the query by a
+shift/rotation-blind key (:func:`~.mosaic_view.mosaic_key`, kept in memory), the
+:data:`SHORTLIST` nearest at cosine :data:`MOSAIC_GATE` or more and the
+:data:`SHORTLIST_SPECTRUM` whose spectra correlate best.
 The check and the insert run in one ``BEGIN IMMEDIATE`` transaction, so concurrent
 issuers (threads or processes) are serialized on that short step: nothing is lost and
 no near-duplicate pair gets in. (The Mosaic registrations, seconds each, run before
@@ -60,13 +61,12 @@ from vecdream.seeds.catalogue_schema import (
 )
 from vecdream.seeds.mosaic_index import ShortlistIndex
 from vecdream.seeds.mosaic_match import Registration, register
-from vecdream.seeds.mosaic_view import MosaicView
 from vecdream.seeds.phash import hamming
 
 # The file-format names live in catalogue_schema; they stay importable from here.
 __all__ = ["APPLICATION_ID", "DEFAULT_THRESHOLD", "MIGRATIONS", "MOSAIC_AGREEMENT", "MOSAIC_GATE",
-           "MOSAIC_THRESHOLD", "SCHEMA_VERSION", "SHORTLIST", "Catalogue", "CatalogueError",
-           "IssueResult", "Match", "SeedRow"]
+           "MOSAIC_THRESHOLD", "SCHEMA_VERSION", "SHORTLIST", "SHORTLIST_POOL",
+           "SHORTLIST_SPECTRUM", "Catalogue", "CatalogueError", "IssueResult", "Match", "SeedRow"]
 
 MOSAIC_THRESHOLD = 0.7
 """NCC at which a registered query is the same seed as a catalogued one (BENCHMARKS.md,
@@ -78,8 +78,11 @@ some parts (10th percentile 0.50-0.54); copies hold almost everywhere (BENCHMARK
 MOSAIC_GATE = 0.6
 """Shortlist key cosine below which a catalogued seed is not registered at all."""
 SHORTLIST = 12
-"""Catalogued seeds registered per check, nearest key first (BENCHMARKS.md, "Exclusivity
-modulo Mosaic, second pass": where copies' sources rank by key)."""
+"""Catalogued seeds registered per check because their keys are nearest (BENCHMARKS.md,
+"Exclusivity modulo Mosaic, third pass": where copies' sources rank)."""
+SHORTLIST_SPECTRUM = 4
+"""And those whose spectra correlate best with the query's (Fourier-Mellin), if not yet."""
+SHORTLIST_POOL = 64  # the seeds nearest by key whose spectra are compared
 
 
 @dataclass(frozen=True)
@@ -229,22 +232,20 @@ class Catalogue:
         return self._match(hits[0], fp.embedding) if hits else None
 
     def _mosaic_match(self, fp: SeedPrint, after: int = 0) -> Match | None:
-        """The first shortlisted seed (of those with id > ``after``) the query registers
-        onto (None: none does)."""
+        """The first shortlisted seed with id > ``after`` the query registers onto, or None."""
         if fp.window is None or fp.query_key is None:
             return None
-        # shortlisted by the window as printed and by the query's own plane (its tiling
-        # when it tiles, keyed as catalogued planes are), whichever is nearer
+        # keyed by the window as printed and by the query's own plane, whichever is nearer
         keys = np.stack([k for k in (fp.query_key, fp.key) if k is not None])
-        for seed_id, _cosine in self._shortlist.nearest(self._conn, keys, SHORTLIST,
-                                                        MOSAIC_GATE, after=after):
-            row = self._conn.execute("SELECT mosaic, phash FROM seeds WHERE id = ?",
-                                     (seed_id,)).fetchone()
-            if row is None or row[0] is None:
-                continue  # removed since it was read
-            fit = register(fp.window, MosaicView.from_bytes(row[0]))
-            if fit.score >= MOSAIC_THRESHOLD and fit.agreement >= MOSAIC_AGREEMENT:
-                bits = int(hamming(fp.hashes, np.frombuffer(row[1], np.uint8)).min())
+        for seed_id, plane in self._shortlist.candidates(
+                self._conn, keys, fp.window, SHORTLIST, SHORTLIST_SPECTRUM, MOSAIC_GATE,
+                SHORTLIST_POOL, after):
+            fit = register(fp.window, plane)
+            row = self._conn.execute("SELECT phash FROM seeds WHERE id = ?",
+                                     (seed_id,)).fetchone()  # None: removed since it was read
+            if row is not None and fit.score >= MOSAIC_THRESHOLD and \
+                    fit.agreement >= MOSAIC_AGREEMENT:
+                bits = int(hamming(fp.hashes, np.frombuffer(row[0], np.uint8)).min())
                 return replace(self._match(hash_index.Hit(seed_id, bits), fp.embedding),
                                transform=fit)
         return None

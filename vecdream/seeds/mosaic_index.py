@@ -5,6 +5,12 @@ read from the catalogue file once per connection and then only the rows issued s
 (other processes issue too), into buffers that grow by doubling, so a check costs one
 matrix-vector product and a partial sort: 41 ms at a million seeds on a quiet machine
 here (BENCHMARKS.md, "Exclusivity modulo Mosaic").
+
+The key alone misses sources: it keeps only a few harmonics of each spectrum, and a
+window cut from a seed's plane keys differently from the plane. :meth:`ShortlistIndex.
+candidates` therefore re-ranks the nearest seeds by key with the full Fourier-Mellin
+similarity of their spectra (:func:`~vecdream.seeds.mosaic_match.spectral_peak`) and
+registers the best of both orders.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ import sqlite3
 
 import numpy as np
 
-from vecdream.seeds.mosaic_view import KEY_SIZE
+from vecdream.seeds.mosaic_match import spectral_peak
+from vecdream.seeds.mosaic_view import KEY_SIZE, MosaicView, log_polar_spectrum
 
 __all__ = ["ShortlistIndex"]
 
@@ -67,3 +74,27 @@ class ShortlistIndex:
         top = np.argpartition(-cosine, k)[:k] if len(ids) > k else np.arange(len(ids))
         top = top[np.argsort(-cosine[top], kind="stable")]
         return [(int(ids[i]), float(cosine[i])) for i in top if cosine[i] >= gate]
+
+    def candidates(self, conn: sqlite3.Connection, key: np.ndarray, window: MosaicView,
+                   by_key: int, by_spectrum: int, gate: float, pool: int, after: int = 0
+                   ) -> list[tuple[int, MosaicView]]:
+        """``(seed id, stored plane)`` to register ``window`` onto, likeliest first.
+
+        Of the ``pool`` seeds nearest by ``key`` (see :meth:`nearest`): the ``by_key``
+        nearest at cosine ``gate`` or more, and the ``by_spectrum`` whose planes' spectra
+        phase-correlate best with the window's; the two orders alternate, each seed once.
+        """
+        near = self.nearest(conn, key, pool, -1.0, after)
+        planes = {}
+        for seed_id, _cosine in near:
+            row = conn.execute("SELECT mosaic FROM seeds WHERE id = ?", (seed_id,)).fetchone()
+            if row is not None and row[0] is not None:  # None: removed since it was read
+                planes[seed_id] = MosaicView.from_bytes(row[0])
+        nearest = [i for i, cosine in near if cosine >= gate and i in planes][:by_key]
+        spectrum = log_polar_spectrum(window.edges)
+        peak = {i: spectral_peak(spectrum, log_polar_spectrum(v.edges)) for i, v in planes.items()}
+        correlated = sorted(peak, key=lambda i: -peak[i])[:by_spectrum]
+        order: list[int] = []
+        for j in range(max(len(nearest), len(correlated))):
+            order += [i for i in (nearest[j:j + 1] + correlated[j:j + 1]) if i not in order]
+        return [(i, planes[i]) for i in order]
