@@ -4,12 +4,15 @@ On a flat-colour face (an emoji-like target drawn here, so it runs offline) and
 scikit-image's chelsea cat, at ``--size`` px, ``--steps`` steps of
 :func:`vecdream.painter.optimize.optimize_brush` (``paint --medium brush``'s layout: 4
 strokes per 64 px cell on 2 grids), for each shipped painter (``classic/pen``,
-``tanda/marker-01``), with the content loss alone (EfficientNet-Lite0 blocks.2, what
-``paint`` did before) and with the blurred pixel match beside it
-(:func:`vecdream.dream.photo.paint_pixels`, what it does now). Reported: feature
-distance over a blank page's, PSNR against the target, seconds; a sheet per target.
+``tanda/marker-01``, ``deevad/brush``), with the content loss alone (EfficientNet-Lite0
+blocks.2, what ``paint`` did before), with the blurred pixel match beside it
+(:func:`vecdream.dream.photo.paint_pixels`, what it does now), and coarse to fine: the
+same objective, half the steps on 64 px cells, then a second canvas of ``--fine`` px
+cells painted over the first one's result for the other half (issue 22, item 3; the
+CLI does not do this yet). Reported: feature distance over a blank page's, PSNR against
+the target, strokes, seconds; a sheet per target.
 
-    python benchmarks/brush_paint.py [--size 128] [--steps 100]
+    python benchmarks/brush_paint.py [--size 128] [--steps 100] [--fine 32]
 """
 
 from __future__ import annotations
@@ -52,13 +55,14 @@ def main() -> None:
     p.add_argument("--size", type=int, default=128)
     p.add_argument("--steps", type=int, default=100)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--fine", type=int, default=32, help="cell of the coarse-to-fine layer")
     p.add_argument("--out", type=Path, default=Path("out/bench_brush_paint"))
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     net = load_net("efficientnet_lite0")
     print(f"{'target':<8} {'painter':<16} {'objective':<17} {'feature/blank':>13} "
-          f"{'PSNR dB':>8} {'s':>5}")
+          f"{'PSNR dB':>8} {'strokes':>7} {'s':>5}")
     for name, target in (("face", face(args.size)), ("chelsea", sample_photo("chelsea",
                                                                                args.size))):
         h, w = target.shape[1:]
@@ -68,17 +72,24 @@ def main() -> None:
         print(f"{name:<8} {'blank page':<16} {'':<17} {1.0:>13.3f} "
               f"{psnr(torch.ones_like(target), target):>8.2f}")
         tiles = [target]
+        with_pixels = base + paint_pixels(target)
         for brush in PAINTERS:
-            for label, objective in (("content", base),
-                                     ("content + pixels", base + paint_pixels(target))):
-                t0 = time.perf_counter()
-                r = optimize_brush(objective, (w, h), painter=load_painter(brush=brush),
-                                   init_image=target, steps=args.steps, seed=0, device="cpu")
-                image = r.image[0]
+            painter = load_painter(brush=brush)
+            for label, objective, plan in (
+                    ("content", base, ((64, args.steps),)),
+                    ("content + pixels", with_pixels, ((64, args.steps),)),
+                    ("+ pixels, 64 > " + str(args.fine), with_pixels,
+                     ((64, args.steps // 2), (args.fine, args.steps - args.steps // 2)))):
+                t0, image, strokes = time.perf_counter(), torch.ones(3), 0
+                for cell, steps in plan:  # each layer painted over the last one's result
+                    r = optimize_brush(objective, (w, h), painter=painter, cell=cell,
+                                       background=image, init_image=target, steps=steps,
+                                       seed=0, device="cpu")
+                    image, strokes = r.image[0], strokes + r.actions.shape[1]
                 print(f"{name:<8} {brush:<16} {label:<17} "
                       f"{feature_distance(base, image) / blank:>13.3f} "
-                      f"{psnr(image, target):>8.2f} {time.perf_counter() - t0:>5.0f}",
-                      flush=True)
+                      f"{psnr(image, target):>8.2f} {strokes:>7} "
+                      f"{time.perf_counter() - t0:>5.0f}", flush=True)
                 tiles.append(image)
         save_sheet(tiles, args.out / f"{name}_sheet.png")
 

@@ -1,8 +1,9 @@
 """Paint a photo with the learned brush ("intrinsic style transfer": the brush is the style).
 
 Brush strokes start in the photo's colours and Adam matches a network's view of the
-painting to its view of the photo (content loss on an early layer). Without a photo
-argument a synthetic test image is painted, so the example runs offline::
+painting to its view of the photo (content loss on an early layer), coarse to fine: a
+layer of big strokes, then ``--layers - 1`` layers of cells half as wide over it. Without
+a photo argument a synthetic test image is painted, so the example runs offline::
 
     python examples/brush_paint.py                     # synthetic image, a CPU minute
     python examples/brush_paint.py my_photo.jpg --size 256 --steps 300
@@ -22,7 +23,7 @@ from vecdream.dream.photo import load_photo
 from vecdream.nets import load_net
 from vecdream.objectives import content
 from vecdream.painter.brush_export import save_brush
-from vecdream.painter.optimize import optimize_brush
+from vecdream.painter.optimize import coarse_to_fine
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -34,6 +35,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--size", type=int, default=128, help="long side of the canvas in pixels")
     p.add_argument("--cell", type=int, default=32, help="canvas pixels per painter cell")
     p.add_argument("--strokes", type=int, default=4, help="strokes per cell of each grid")
+    p.add_argument("--layers", type=int, default=2, help="coarse-to-fine layers")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=Path("out/examples"), help="output folder")
     return p.parse_args(argv)
@@ -55,13 +57,15 @@ def main(argv: list[str] | None = None) -> None:
                                                                               args.size)
     net = load_net("efficientnet_lite0")
     h, w = photo.shape[1:]
-    result = optimize_brush(
-        content(net, args.layer, photo), (w, h), init_image=photo,  # strokes in its colours
+    layers = coarse_to_fine(
+        content(net, args.layer, photo), (w, h), layers=args.layers,
+        init_image=photo,  # strokes in its colours
         cell=args.cell, strokes=args.strokes, steps=args.steps,
         views=1, augment=None,  # content compares the plain render: no random views
         seed=args.seed, device="cpu", progress=True)
-    files = save_brush(result.canvas, args.out / "brush_paint.png", image=result.image[0])
-    loss = result.history["loss"]
+    files = save_brush([r.canvas for r in layers], args.out / "brush_paint.png",
+                       image=layers[-1].image[0])
+    loss = [v for r in layers for v in r.history["loss"]]
     print(f"content loss {loss[0]:.4g} -> {loss[-1]:.4g} ({loss[-1] / loss[0]:.2f} of the start)")
     if files.psnr is not None:
         print(f"replay through libmypaint: PSNR {files.psnr:.2f} dB vs the painter's render")

@@ -68,8 +68,13 @@ def test_paint_brush_halves_the_content_loss_without_libmypaint(photo, tmp_path,
     with Image.open(tmp_path / "p.png") as im:
         assert im.size == (48, 32)
     doc = json.loads((tmp_path / "p.json").read_text())
-    assert doc["size"] == [48, 32] and doc["cell_px"] == 48 and len(doc["actions"]) == 40
+    # paint's brush is coarse to fine: 48 px cells, then 24 px cells over them
+    assert doc["size"] == [48, 32] and doc["cell_px"] == 48 and len(doc["actions"]) == 120
+    assert [(layer["cell_px"], layer["count"]) for layer in doc["layers"]] == [(48, 40), (24, 80)]
+    assert {a["cell"][2] for a in doc["actions"][:40]} == {48} and \
+        {a["cell"][2] for a in doc["actions"][40:]} == {24}
     assert doc["metadata"]["medium"] == "brush" and doc["brush"] == mypaint.DEFAULT_BRUSH
+    assert doc["metadata"]["layers"] == 2 and doc["metadata"]["steps"] == 20
     svg = Drawing.from_svg(out)
     assert svg.size == (48.0, 32.0) and len(svg) == len(doc["actions"])
 
@@ -148,6 +153,9 @@ def test_brush_examples_write_their_files(tmp_path, capsys):
     for name in ("brush_dream", "brush_paint"):
         _load_example(name).main(["--steps", "2", "--size", "32", "--cell", "32",
                                   "--strokes", "1", "--out", str(tmp_path)])
+        if name == "brush_paint":  # coarse to fine by default: 32 px cells, then 16 px
+            doc = json.loads((tmp_path / "brush_paint.json").read_text())
+            assert [layer["cell_px"] for layer in doc["layers"]] == [32, 16]
         for suffix in (".png", ".json", ".svg"):
             assert (tmp_path / f"{name}{suffix}").is_file(), (name, suffix)
     assert capsys.readouterr().out.count("wrote") == 2

@@ -30,7 +30,7 @@ PEN_ONLY = ("paths", "width", "lr_points", "colors", "small_size", "tiles", "fin
             "snapshot_every", "resume")
 """Options (by parameter name) of pen strokes that ``--medium brush`` refuses."""
 
-BRUSH_ONLY = ("strokes", "cell", "grids", "brush", "painter", "brush_lr")
+BRUSH_ONLY = ("strokes", "cell", "grids", "layers", "brush", "painter", "brush_lr")
 """Options that need ``--medium brush``."""
 
 _BRUSH_TWIN = {"lr_points": " (the brush's learning rate is --brush-lr)",
@@ -47,6 +47,9 @@ _BRUSH = [
                  help="Brush: canvas pixels per painter cell (the painter paints 64 px)."),
     click.option("--grids", type=click.IntRange(1, 4), default=2, show_default=True,
                  help="Brush: overlapping grids of cells (shifted so seams vanish)."),
+    click.option("--layers", type=click.IntRange(1, 4), default=None,
+                 help="Brush: coarse to fine, each layer over the last with cells half as "
+                      "wide, the steps shared (default: 2 for paint, 1 for dream)."),
     click.option("--brush", default=None,
                  help=f"Brush: the MyPaint preset: {', '.join(BRUSHES)}. "
                       f"{' and '.join(PAINTER_BRUSHES)} ship their own painter (the others "
@@ -120,22 +123,25 @@ def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
     (``paint``). Ctrl-C stops after the current step and still writes (exit status 130).
     """
     from vecdream.painter.brush_export import save_brush
-    from vecdream.painter.optimize import optimize_brush
+    from vecdream.painter.optimize import coarse_to_fine
 
     _check_brush(p["brush"])
     painter = _painter(p)
+    if p.get("layers") is None:  # a photo is blocked in, then detailed (BENCHMARKS.md)
+        p["layers"] = 2 if init_image is not None else 1
     meta = {**metadata, "medium": "brush", "strokes": p["strokes"], "cell": p["cell"],
-            "grids": p["grids"]}
+            "grids": p["grids"], "layers": p["layers"]}
     meta.pop("paths", None)
     recorder = Recorder(outputs, {}, meta,
                         gif_every=max(1, p["steps"] // GIF_FRAMES) if p["gif"] else 0)
     previous = signal.signal(signal.SIGINT, recorder.on_sigint)
     try:
-        result = optimize_brush(
-            objective, size, painter=painter, cell=p["cell"], grids=p["grids"],
-            strokes=p["strokes"], init_image=init_image, steps=p["steps"], views=p["views"],
-            augment=None if p["augment"] == "none" else p["augment"], lr=p["brush_lr"],
-            seed=p["seed"], device=p["device"], callback=recorder, progress=True)
+        layers = coarse_to_fine(
+            objective, size, layers=p["layers"], painter=painter, cell=p["cell"],
+            grids=p["grids"], strokes=p["strokes"], init_image=init_image, steps=p["steps"],
+            views=p["views"], augment=None if p["augment"] == "none" else p["augment"],
+            lr=p["brush_lr"], seed=p["seed"], device=p["device"], callback=recorder,
+            progress=True)
     except KeyboardInterrupt:
         click.echo("\naborted: nothing written for this run", err=True)
         raise SystemExit(INTERRUPTED) from None
@@ -143,9 +149,10 @@ def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
         raise click.ClickException(str(exc).splitlines()[0]) from None
     finally:
         signal.signal(signal.SIGINT, previous)
+    result, steps = layers[-1], sum(r.steps for r in layers)
     try:
-        files = save_brush(result.canvas, outputs.svg, image=result.image[0],
-                           metadata={**meta, "steps": result.steps}, brush=p["brush"],
+        files = save_brush([r.canvas for r in layers], outputs.svg, image=result.image[0],
+                           metadata={**meta, "steps": steps}, brush=p["brush"],
                            pdf=outputs.pdf is not None)
     except (OSError, ValueError, RuntimeError) as exc:  # a full disk, a failed replay...
         raise click.ClickException(str(exc).splitlines()[0]) from None
@@ -153,14 +160,15 @@ def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
     if p["gif"] is not None and recorder.frames:
         recorder.write_gif(p["gif"])
         written.append(p["gif"])
-    loss = result.history["loss"]
+    loss = [v for r in layers for v in r.history["loss"]]
     if loss:
-        click.echo(f"loss {loss[0]:.6g} -> {loss[-1]:.6g} ({result.canvas})", err=True)
+        click.echo(f"loss {loss[0]:.6g} -> {loss[-1]:.6g} "
+                   f"({', '.join(str(r.canvas) for r in layers)})", err=True)
     if files.psnr is not None:
         click.echo(f"replay through libmypaint: PSNR {files.psnr:.2f} dB vs the painter's "
                    "render", err=True)
     status = "stopped" if recorder.stop else "done"
-    click.echo(f"{status} at step {result.steps}: wrote {', '.join(map(str, written))}")
+    click.echo(f"{status} at step {steps}: wrote {', '.join(map(str, written))}")
     if recorder.stop:
         raise SystemExit(INTERRUPTED)
 

@@ -55,18 +55,21 @@ def random_actions(n: int, generator: torch.Generator | None = None) -> Tensor:
 
 
 def actions_to_records(actions: Tensor, origins: Tensor | None = None,
-                       cell: float = CELL) -> list[dict]:
+                       cell: float | Tensor = CELL) -> list[dict]:
     """Actions ``(N, 12)`` as JSON-ready dicts; with ``origins (N, 2)`` (each stroke's cell
-    corner in canvas units) and ``cell`` (cell side in canvas units), the records also
-    carry absolute Bézier points so a reader needs no grid to place them."""
+    corner in canvas units) and ``cell`` (cell side in canvas units, or each stroke's
+    ``(N,)``), the records also carry absolute Bézier points so a reader needs no grid
+    to place them."""
     out = []
+    cells = torch.as_tensor(cell, dtype=torch.float64).expand(len(actions)).tolist()
     for i, row in enumerate(actions.detach().cpu().tolist()):
         rec = {k: round(v, 6) for k, v in zip(ACTION_FIELDS, row, strict=True)}
         if origins is not None:
             ox, oy = origins[i].tolist()
-            rec["points"] = [[round(ox + row[j] * cell, 4), round(oy + row[j + 1] * cell, 4)]
+            c = cells[i]
+            rec["points"] = [[round(ox + row[j] * c, 4), round(oy + row[j + 1] * c, 4)]
                              for j in (6, 8, 10)]
-            rec["cell"] = [round(ox, 4), round(oy, 4), round(float(cell), 4)]
+            rec["cell"] = [round(ox, 4), round(oy, 4), round(c, 4)]
         out.append(rec)
     return out
 
@@ -83,7 +86,7 @@ def records_to_actions(records: Sequence[dict]) -> Tensor:
     return torch.tensor(rows, dtype=torch.float32).reshape(-1, ACTION_DIM)
 
 
-def actions_json(actions: Tensor, origins: Tensor | None = None, cell: float = CELL,
+def actions_json(actions: Tensor, origins: Tensor | None = None, cell: float | Tensor = CELL,
                  **header) -> bytes:
     """A JSON document ``{"format": "vecdream-actions", ..header, "actions": [...]}``."""
     doc = {"format": "vecdream-actions", "version": 1, "fields": list(ACTION_FIELDS),

@@ -194,7 +194,7 @@ def _tiles(lib: ctypes.CDLL, surface: int, width: int, height: int, clear: bool)
 
 
 def render_actions(actions: Tensor, *, size: tuple[int, int] = (CELL, CELL),
-                   origins: Tensor | None = None, cell: float = CELL,
+                   origins: Tensor | None = None, cell: float | Tensor = CELL,
                    brush: str = DEFAULT_BRUSH,
                    background: tuple[float, float, float] | None = None) -> Tensor:
     """Paint ``actions`` in order on one transparent libmypaint surface.
@@ -204,7 +204,8 @@ def render_actions(actions: Tensor, *, size: tuple[int, int] = (CELL, CELL),
         size: the surface ``(W, H)`` in pixels.
         origins: ``(N, 2)`` each stroke's cell corner in pixels; None puts every stroke
             on the cell at ``(0, 0)``.
-        cell: the cell side in pixels (coordinates and radius scale by ``cell / 64``).
+        cell: the cell side in pixels (coordinates and radius scale by ``cell / 64``), or
+            each stroke's ``(N,)``.
         brush: a MyPaint preset name, e.g. one of :data:`BRUSHES`.
         background: an RGB colour in [0, 1] to composite onto (alpha becomes 1), or None.
 
@@ -226,14 +227,15 @@ def render_actions(actions: Tensor, *, size: tuple[int, int] = (CELL, CELL),
                          f"got {tuple(origins.shape)}")
     corners = ([(0.0, 0.0)] * actions.shape[0] if origins is None
                else [tuple(o) for o in origins.detach().cpu().double().tolist()])
+    cells = torch.as_tensor(cell, dtype=torch.float64).expand(actions.shape[0]).tolist()
     lib = _lib()
     handle = _new_brush(lib, brush)
     surface = lib.mypaint_fixed_tiled_surface_new(width, height)
     try:
         _tiles(lib, surface, width, height, clear=True)
-        for action, corner in zip(actions.tolist(), corners, strict=True):
+        for action, corner, side in zip(actions.tolist(), corners, cells, strict=True):
             lib.mypaint_surface_begin_atomic(surface)
-            _paint(lib, handle, surface, action, corner, float(cell))
+            _paint(lib, handle, surface, action, corner, side)
             lib.mypaint_surface_end_atomic(surface, None)
         premul = _tiles(lib, surface, width, height, clear=False)
     finally:

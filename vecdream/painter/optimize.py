@@ -13,6 +13,7 @@ first step raises a ``ValueError`` naming the objective instead of scoring nonse
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from vecdream.objectives import DreamContext, Objective
 from vecdream.painter.actions import CELL
 from vecdream.painter.canvas import BrushCanvas, Painter
 
-__all__ = ["BrushResult", "BrushStepInfo", "optimize_brush"]
+__all__ = ["BrushResult", "BrushStepInfo", "coarse_to_fine", "optimize_brush"]
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,60 @@ def optimize_brush(
     log.info("brush: %d steps, loss %s", step,
              f"{history['loss'][0]:.4g} -> {history['loss'][-1]:.4g}" if history["loss"] else "-")
     return BrushResult(image, canvas.actions.clone(), canvas, history, step, objective)
+
+
+def coarse_to_fine(objective: Objective, size: int | tuple[int, int], *, layers: int = 2,
+                   cell: int = CELL, steps: int = 200,
+                   background: Sequence[float] | Tensor = (1.0, 1.0, 1.0),
+                   callback: Callable[[BrushStepInfo], bool | None] | None = None,
+                   **options) -> list[BrushResult]:
+    """Paint in ``layers`` passes, big strokes first: layer ``k`` has cells of
+    ``cell / 2**k`` pixels (4x the strokes of the last, each half the size) and is
+    optimized over the previous layers' frozen result, ``steps // layers`` steps each (the
+    last takes the rest). A painter's order: block in the masses, then the detail.
+
+    Args:
+        objective, size: as :func:`optimize_brush`.
+        layers: passes (1 is one :func:`optimize_brush`).
+        cell: the first layer's cell in pixels.
+        steps: Adam steps over all layers.
+        background: the paper under the first layer.
+        callback: as :func:`optimize_brush`, with steps counted over all layers; True
+            stops the whole painting.
+        options: the rest of :func:`optimize_brush`'s keywords (not ``canvas``).
+
+    Returns:
+        One :class:`BrushResult` per layer painted, first to last; the last one's
+        ``image`` is the painting, and each canvas's ``background`` the result under it.
+
+    Raises:
+        ValueError: ``layers`` < 1, a layer's cell under 4 pixels, or several layers of a
+            batch (each canvas would need its own background).
+    """
+    if layers < 1 or cell >> (layers - 1) < 4:
+        raise ValueError(f"expected layers >= 1 with cells of 4 px or more, got layers={layers} "
+                         f"from a {cell} px cell")
+    if layers > 1 and options.get("batch", 1) != 1:
+        raise ValueError("coarse_to_fine paints one canvas: use batch=1 with layers > 1")
+    stopped, done = False, 0
+
+    def relay(info: BrushStepInfo) -> bool:
+        nonlocal stopped
+        whole = dataclasses.replace(info, step=done + info.step, steps=steps)
+        stopped = bool(callback is not None and callback(whole))
+        return stopped
+
+    results: list[BrushResult] = []
+    under = torch.as_tensor(background, dtype=torch.float32)
+    for k in range(layers):
+        share = steps // layers if k < layers - 1 else steps - (layers - 1) * (steps // layers)
+        result = optimize_brush(objective, size, cell=cell >> k, steps=share,
+                                background=under, callback=relay, **options)
+        results.append(result)
+        under, done = result.image[0].detach(), done + result.steps
+        if stopped:
+            break
+    return results
 
 
 def _progress_bar(steps: int):

@@ -166,15 +166,15 @@ def paint(params: dict, out: Path, report: Report) -> dict:
     if params.get("medium") == "brush":
         from vecdream.painter.brush_export import save_brush
         from vecdream.painter.model import load_painter
-        from vecdream.painter.optimize import optimize_brush
+        from vecdream.painter.optimize import coarse_to_fine
 
         brush = params.get("brush", "classic/pen")
-        result = optimize_brush(objective + paint_pixels(image), wh, init_image=image,
+        layers = coarse_to_fine(objective + paint_pixels(image), wh, init_image=image,
                                 painter=load_painter(brush=brush), steps=steps,
                                 seed=int(params.get("seed", 0)), device="cpu",
-                                callback=callback)
-        files = save_brush(result.canvas, out / "painting", image=result.image[0],
-                           metadata=meta, pdf=True, brush=brush)
+                                callback=callback)  # two layers, as `vecdream paint` does
+        files = save_brush([r.canvas for r in layers], out / "painting",
+                           image=layers[-1].image[0], metadata=meta, pdf=True, brush=brush)
         return {"png": files.png.name, "svg": files.svg.name, "json": files.json.name,
                 "pdf": files.pdf.name if files.pdf else None,
                 "replay": files.replay.name if files.replay else None,
