@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from vecdream.dream.photo import paint_pixels
+from vecdream.dream.photo import BRUSH_PIXEL_WEIGHT, paint_pixels
 from vecdream.nets import load_net
 from vecdream.objectives import content
 from vecdream.painter.brush_export import psnr
@@ -56,6 +56,10 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=100)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--fine", type=int, default=32, help="cell of the coarse-to-fine layer")
+    p.add_argument("--pixel-weight", type=float, default=BRUSH_PIXEL_WEIGHT,
+                   help="weight of the blurred pixel match (paint_pixels)")
+    p.add_argument("--only", choices=("content", "pixels", "layers"), nargs="+",
+                   default=("content", "pixels", "layers"), help="the objectives to run")
     p.add_argument("--out", type=Path, default=Path("out/bench_brush_paint"))
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -72,14 +76,16 @@ def main() -> None:
         print(f"{name:<8} {'blank page':<16} {'':<17} {1.0:>13.3f} "
               f"{psnr(torch.ones_like(target), target):>8.2f}")
         tiles = [target]
-        with_pixels = base + paint_pixels(target)
+        with_pixels = base + paint_pixels(target, args.pixel_weight)
         for brush in PAINTERS:
             painter = load_painter(brush=brush)
-            for label, objective, plan in (
-                    ("content", base, ((64, args.steps),)),
-                    ("content + pixels", with_pixels, ((64, args.steps),)),
-                    ("+ pixels, 64 > " + str(args.fine), with_pixels,
+            for key, label, objective, plan in (
+                    ("content", "content", base, ((64, args.steps),)),
+                    ("pixels", "content + pixels", with_pixels, ((64, args.steps),)),
+                    ("layers", "+ pixels, 64 > " + str(args.fine), with_pixels,
                      ((64, args.steps // 2), (args.fine, args.steps - args.steps // 2)))):
+                if key not in args.only:
+                    continue
                 t0, image, strokes = time.perf_counter(), torch.ones(3), 0
                 for cell, steps in plan:  # each layer painted over the last one's result
                     r = optimize_brush(objective, (w, h), painter=painter, cell=cell,

@@ -255,7 +255,7 @@ def paint_command(ctx: click.Context, **p) -> None:
     --size is the long side of the output canvas (the photo's aspect ratio).
     --medium brush paints with the learned brush (x.png, x.json, x.svg, x_replay.png).
     """
-    from vecdream.dream.photo import load_photo, paint_pixels
+    from vecdream.dream.photo import BRUSH_PIXEL_WEIGHT, load_photo, paint_pixels
     from vecdream.objectives import content
 
     if ctx.get_parameter_source("out") == ParameterSource.DEFAULT:
@@ -281,7 +281,7 @@ def paint_command(ctx: click.Context, **p) -> None:
     size = (image.shape[2], image.shape[1])
     if p["medium"] == "brush":  # the photo's tones too (BENCHMARKS.md, "Brush medium")
         click.echo(f"seed {p['seed']}", err=True)
-        return run_brush(p, objective + paint_pixels(image), outputs,
+        return run_brush(p, objective + paint_pixels(image, BRUSH_PIXEL_WEIGHT), outputs,
                          _metadata("paint", p, size), size=size, init_image=image)
     start, extra = pen_paint_setup(ctx, p, image, size, kwargs)
     objective = objective + extra

@@ -15,7 +15,8 @@ from PIL import Image, UnidentifiedImageError
 from vecdream.drawing import Drawing
 from vecdream.objectives import Objective, pixels
 
-__all__ = ["PaintSetup", "edge_start", "load_photo", "paint_pixels", "paint_setup",
+__all__ = ["BRUSH_PIXEL_WEIGHT", "PaintSetup", "edge_start", "load_photo", "paint_pixels",
+           "paint_setup",
            "photo_start"]
 
 
@@ -166,6 +167,13 @@ def paint_setup(photo: torch.Tensor, n_paths: int = 500, *, pixel_weight: float 
     return PaintSetup(edge_start(photo, n_paths, seed=seed),
                       ("free", 0.004 * side, 0.05 * side), (w, h),
                       paint_pixels(photo, pixel_weight))
+
+
+BRUSH_PIXEL_WEIGHT = 1000.0
+"""The weight of :func:`paint_pixels` when ``paint`` uses the brush (the pen's is 200). At
+200 the content loss pulls the brush's colours off the photo's (a flat orange face came
+out lemon); at 1000 both the colours and the feature distance are closer
+(BENCHMARKS.md, "The third painter and coarse to fine")."""
 
 
 def paint_pixels(photo: torch.Tensor, weight: float = 200.0) -> Objective:

@@ -149,7 +149,7 @@ def paint(params: dict, out: Path, report: Report) -> dict:
     """Paint the photo ``photo`` with the pen (``vecdream paint``'s defaults:
     :func:`~vecdream.dream.photo.paint_setup`) or the learned ``brush``, matching
     EfficientNet-Lite0's ``blocks.2`` activations."""
-    from vecdream.dream.photo import load_photo, paint_pixels, paint_setup
+    from vecdream.dream.photo import BRUSH_PIXEL_WEIGHT, load_photo, paint_pixels, paint_setup
     from vecdream.export import save_pdf, save_png
     from vecdream.objectives import content
 
@@ -169,8 +169,8 @@ def paint(params: dict, out: Path, report: Report) -> dict:
         from vecdream.painter.optimize import coarse_to_fine
 
         brush = params.get("brush", "classic/pen")
-        layers = coarse_to_fine(objective + paint_pixels(image), wh, init_image=image,
-                                painter=load_painter(brush=brush), steps=steps,
+        layers = coarse_to_fine(objective + paint_pixels(image, BRUSH_PIXEL_WEIGHT), wh,
+                                init_image=image, painter=load_painter(brush=brush), steps=steps,
                                 seed=int(params.get("seed", 0)), device="cpu",
                                 callback=callback)  # two layers, as `vecdream paint` does
         files = save_brush([r.canvas for r in layers], out / "painting",
