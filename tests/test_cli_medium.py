@@ -169,3 +169,25 @@ def test_brush_notebook_runs_with_tiny_settings(tmp_path, run_notebook):
     assert ratio < 1.0
     assert {"image/png", "image/svg+xml"} <= run.kinds
     assert (tmp_path / "nb" / "paint.json").is_file()
+
+
+def test_paint_brush_takes_its_own_step_default(photo, tmp_path, monkeypatch):
+    """100 steps unless --steps is given (the pen's 500 would take several CPU minutes)."""
+    import vecdream.painter.optimize as optimize
+
+    monkeypatch.setattr(mypaint, "mypaint_available", lambda: False)
+    seen = {}
+
+    real = optimize.coarse_to_fine
+
+    def spy(*args, **kwargs):
+        seen["steps"] = kwargs["steps"]
+        return real(*args, **{**kwargs, "steps": 2})
+
+    monkeypatch.setattr(optimize, "coarse_to_fine", spy)
+    tiny = ("--medium", "brush", "--size", 32, "--cell", 32, "--strokes", 1, "--views", 1,
+            "--augment", "none", "--device", "cpu", "--out", tmp_path / "p.svg")
+    for given, expected in (((), 100), (("--steps", 7), 7)):
+        result = invoke("paint", photo, *tiny, *given)
+        assert result.exit_code == 0, (result.output, result.exception)
+        assert seen["steps"] == expected

@@ -29,6 +29,7 @@ from vecdream.cli.common import (
 )
 from vecdream.cli.medium import brush_options, check_medium, pen_paint_setup, run_brush
 from vecdream.cli.options import (
+    BRUSH_PAINT_STEPS,
     DEFAULT_NET,
     DREAM_LAYER,
     PAINT_LAYER,
@@ -280,6 +281,8 @@ def paint_command(ctx: click.Context, **p) -> None:
     kwargs = _loop_kwargs(p)
     size = (image.shape[2], image.shape[1])
     if p["medium"] == "brush":  # the photo's tones too (BENCHMARKS.md, "Brush medium")
+        if ctx.get_parameter_source("steps") == ParameterSource.DEFAULT:
+            p["steps"] = BRUSH_PAINT_STEPS
         click.echo(f"seed {p['seed']}", err=True)
         return run_brush(p, objective + paint_pixels(image, BRUSH_PIXEL_WEIGHT), outputs,
                          _metadata("paint", p, size), size=size, init_image=image)

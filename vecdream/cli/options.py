@@ -13,7 +13,8 @@ import click
 from vecdream.dream.optimize import DEFAULT_LAYER
 
 __all__ = [
-    "DEFAULT_NET", "DREAM_LAYER", "PAINT_LAYER", "PAINT_PATHS", "apply_style", "colors_mode",
+    "BRUSH_PAINT_STEPS", "DEFAULT_NET", "DREAM_LAYER", "PAINT_LAYER", "PAINT_PATHS",
+    "apply_style", "colors_mode",
     "common_options", "hygiene_kwargs", "parse_anneal", "parse_tiles", "parse_width",
     "style_options",
 ]
@@ -31,6 +32,11 @@ PAINT_LAYER = {"efficientnet_lite0": "blocks.2", "vgg16": "conv3_3", "resnet18":
 PAINT_PATHS = 500
 """Pen strokes ``paint`` starts from when ``--paths`` is not given (BENCHMARKS.md,
 "Painting a photo with the pen")."""
+
+BRUSH_PAINT_STEPS = 100
+"""``paint --medium brush``'s steps when ``--steps`` is not given: two coarse-to-fine
+layers of 50 reach 20 dB on a 128 px photo in about 2 CPU minutes (BENCHMARKS.md, "The
+pixel match's weight for the brush"); the pen's 500 would take several times that."""
 
 
 def colors_mode(text: str) -> bool | str | list[tuple[float, float, float]]:
@@ -106,7 +112,8 @@ _COMMON = [
     click.option("--size", type=click.IntRange(min=8), default=224, show_default=True,
                  help="Output canvas side (long side for paint) in SVG user units = PNG px."),
     click.option("--steps", type=click.IntRange(min=0), default=500, show_default=True,
-                 help="Total Adam steps (with --resume: the new total)."),
+                 help="Total Adam steps (with --resume: the new total; paint --medium brush: "
+                      "100 unless given)."),
     click.option("--views", type=click.IntRange(min=1), default=8, show_default=True,
                  help="Random views per step."),
     click.option("--augment", type=click.Choice(["seed", "lucent", "none"]), default="seed",
