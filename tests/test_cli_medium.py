@@ -191,3 +191,10 @@ def test_paint_brush_takes_its_own_step_default(photo, tmp_path, monkeypatch):
         result = invoke("paint", photo, *tiny, *given)
         assert result.exit_code == 0, (result.output, result.exception)
         assert seen["steps"] == expected
+
+
+def test_too_many_layers_for_the_cell_name_the_option(photo, tmp_path):
+    result = invoke("paint", photo, "--medium", "brush", "--size", 32, "--cell", 8,
+                    "--layers", 3, "--steps", 1, "--out", tmp_path / "p.svg")
+    assert result.exit_code == 2 and "--layers" in result.output
+    assert "Traceback" not in result.output

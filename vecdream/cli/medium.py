@@ -129,6 +129,10 @@ def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
     painter = _painter(p)
     if p.get("layers") is None:  # a photo is blocked in, then detailed (BENCHMARKS.md)
         p["layers"] = 2 if init_image is not None else 1
+    if p["cell"] >> (p["layers"] - 1) < 4:  # each layer halves the cell
+        raise click.BadParameter(f"{p['layers']} layers from a {p['cell']} px cell leave cells "
+                                 "under 4 px: fewer layers or a larger --cell",
+                                 param_hint="'--layers'")
     meta = {**metadata, "medium": "brush", "strokes": p["strokes"], "cell": p["cell"],
             "grids": p["grids"], "layers": p["layers"]}
     meta.pop("paths", None)
