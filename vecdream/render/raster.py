@@ -12,6 +12,9 @@ How it works, and why:
   and coverage is the pixel's box filter across the edge (:mod:`~.stroke`). Round caps
   and joins come for free from the distance field; butt/square caps and miter/bevel
   joins are cut into it (built in :mod:`~.caps`, applied per pair in :mod:`~.cuts`).
+* Strokes thinner than a pixel (:data:`~.hairline.HAIRLINE_WIDTH`) skip the tiles:
+  their ink is walked column by column and runs of same-paint paths come back as one
+  layer per tile (:mod:`~.hairline`), the way plotter files are drawn at preview size.
 * Fills, and strokes with other caps/joins (as outline polygons, :mod:`~.stroke`), are
   covered by exact area (:mod:`vecdream.render.fill`, per tile in :mod:`~.area`):
   slivers get their true ink, zero-area contours none.
@@ -40,6 +43,7 @@ from vecdream.render.grid import (
     tile_origin,
     tile_pixels,
 )
+from vecdream.render.hairline import hairline_entries, hairline_runs
 from vecdream.render.paint import gradient_rgba
 from vecdream.render.stroke import coverage_stroke, stroke_outlines
 
@@ -104,13 +108,30 @@ def render_paths(
         if "cap" in style:
             eye = torch.eye(2, dtype=dtype, device=device)
             outlined = stroke_on & (style["stroke_transform"] != eye).flatten(1).any(1)
-            candidates = stroke_on & ~outlined & ((style["cap"] != 1) | (style["join"] != 1))
-    # Styled strokes take the distance route where caps and joins allow (:mod:`~.caps`);
-    # the outline route needs end pieces along the tangents (refined ends).
+    runs = hairline_runs(widths, stroke, stroke_on, fill_on, outlined, path_image, style)
+    with torch.no_grad():
+        hair = runs.run >= 0
+        if "cap" in style:
+            candidates = (stroke_on & ~outlined & ~hair
+                          & ((style["cap"] != 1) | (style["join"] != 1)))
+        # Contours of hairline strokes without a fill go the hairline route only.
+        main = (torch.nonzero(~(hair & ~fill_on)[contour_path]).squeeze(1)
+                if bool(hair.any()) else None)
+
+    def flatten(refine_paths: Tensor | None):
+        # Styled strokes take the distance route where caps and joins allow
+        # (:mod:`~.caps`); the outline route needs end pieces along the tangents.
+        refine = refine_paths[contour_path] if refine_paths is not None else None
+        if main is None:
+            return bezier_lines(points, n_segments, tolerance=tolerance,
+                                max_length=float(tile), refine_ends=refine)
+        sub = bezier_lines(points[main], n_segments[main], tolerance=tolerance,
+                           max_length=float(tile),
+                           refine_ends=refine[main] if refine is not None else None)
+        return sub._replace(contour=main[sub.contour])
+
     caps = None
-    refine = outlined[contour_path] if bool(outlined.any()) else None
-    lines = bezier_lines(points, n_segments, tolerance=tolerance, max_length=float(tile),
-                         refine_ends=refine)
+    lines = flatten(outlined if bool(outlined.any()) else None)
     stroke_a, stroke_b = lines.a, lines.b
     if bool(candidates.any()):
         caps = distance_styles(lines, points, contour_path, closed, n_segments, candidates,
@@ -118,8 +139,7 @@ def render_paths(
                                tolerance)
         if not bool(caps.eligible[candidates].all()):  # some go the outline route after all
             outlined = outlined | (candidates & ~caps.eligible)
-            lines = bezier_lines(points, n_segments, tolerance=tolerance,
-                                 max_length=float(tile), refine_ends=outlined[contour_path])
+            lines = flatten(outlined)
             caps = distance_styles(lines, points, contour_path, closed, n_segments,
                                    candidates & caps.eligible, widths / 2, style["cap"],
                                    style["join"], style["miter_limit"], tolerance)
@@ -128,7 +148,7 @@ def render_paths(
     line_image = path_image[line_path]
     with torch.no_grad():
         # Distance strokes: one layer per path, id 2p + 1 (over the fill, id 2p).
-        s_idx = torch.nonzero((stroke_on & ~outlined)[line_path]
+        s_idx = torch.nonzero((stroke_on & ~outlined & ~hair)[line_path]
                               & (~lines.closing | closed[lines.contour])).squeeze(1)
         f_idx = torch.nonzero(fill_on[line_path]).squeeze(1)
     reach = widths.detach()[line_path[s_idx]] / 2 + AA_REACH
@@ -165,6 +185,12 @@ def render_paths(
     else:  # stroke-only scenes (the optimizer's) skip the area machinery entirely
         e_layer = e_tile = torch.zeros(0, dtype=torch.long, device=device)
         e_cov = torch.zeros(0, tile * tile, dtype=dtype, device=device)
+    if bool(hair.any()):  # strokes thinner than a pixel, run by run (:mod:`~.hairline`)
+        h_layer, h_tile, h_cov = hairline_entries(
+            points, n_segments, contour_path, closed, runs, widths, stroke, path_image, grid,
+            tolerance, style.get("cap"))
+        e_layer, e_tile = torch.cat([e_layer, h_layer]), torch.cat([e_tile, h_tile])
+        e_cov = torch.cat([e_cov, h_cov])
 
     with torch.no_grad():
         join_layer = 2 * caps.join_path[j_idx] + 1 if caps is not None else j_idx

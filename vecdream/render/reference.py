@@ -1,9 +1,8 @@
 """A plain, dense reference renderer: the slow baseline for tests and benchmarks.
 
 :func:`render_reference` computes the same image as :func:`vecdream.render.render`
-with none of its machinery: no tiles, no culling, no hand-written backward. It exists
-only to check the fast renderer (tests compare images and autograd gradients) and to
-measure what the tiling buys (``benchmarks/render.py``). Do not use it to dream.
+with none of its machinery (tiles, culling, a hand-written backward), to check it
+(images and autograd gradients) and to measure what tiling buys. Do not dream with it.
 
 The math, shared with :mod:`vecdream.render.raster`:
 
@@ -15,32 +14,27 @@ The math, shared with :mod:`vecdream.render.raster`:
 * Stroke coverage is the box filter across the edge, the overlap of
   ``[d - 1/2, d + 1/2]`` with ``[-r, r]``.
 * Fill coverage is exact area: the winding number integrated over the pixel, summed
-  densely over *every* piece with :func:`~vecdream.render.fill.edge_pixel_area` (the
-  fast renderer deposits it per crossed pixel and carries it along rows with a prefix
-  sum), read with the path's rule (nonzero or evenodd).
+  densely over *every* piece with :func:`~vecdream.render.fill.edge_pixel_area`, read
+  with the path's rule (nonzero or evenodd).
+* Strokes at most ``HAIRLINE_WIDTH`` px wide are hairlines: every piece against every
+  pixel's column (:mod:`~.reference_hairline`), pieces and caps as in :mod:`~.hairline`.
 * Only solid paint and round caps/joins (the optimizer's drawings) are covered here.
-* Every path paints its fill, then its stroke; layers with alpha 0 are skipped; paint
-  is composited "over", in path order, as ``image * (1 - alpha) + alpha * rgb``.
+* Every path paints its fill, then its stroke (alpha 0 skipped), "over" in path order.
 
 Memory:
     The dense distance is evaluated in blocks of at most ``block`` (pieces x pixels)
     elements without gradient; it yields the index of the nearest piece per pixel, and
     the differentiable distance is then recomputed from that one piece (the gradient
     of a minimum flows to its argument only, so this is the gradient of the dense
-    minimum). When gradients are needed, layers are composited in groups under
-    :func:`torch.utils.checkpoint.checkpoint`, so the autograd graph of a group is
-    rebuilt during backward instead of being kept for every path (one layer's graph
-    is ~150 bytes per pixel). What stays alive until backward is one int16
-    nearest-piece index per pixel and layer plus one image per group: live tensors
-    peak at 1.65 GB for 256 strokes at 1024x1024 (the process's resident memory
-    can be several times that: glibc keeps much of what autograd frees).
+    minimum). With gradients, layers composite in groups under
+    :func:`torch.utils.checkpoint.checkpoint` (a group's graph is rebuilt in backward);
+    what stays alive is an int16 nearest-piece index per pixel and layer plus an image
+    per group: 1.65 GB of live tensors for 256 strokes at 1024x1024.
 
 Ties:
-    Where several pieces are exactly equally near (a kink of the minimum, e.g. around
-    a contour's repeated start/end vertex), the first one takes the whole gradient;
-    ``render`` splits it evenly among them (scatter-amin). Both are valid one-sided
-    derivatives and the images are identical; ``tests/test_render_reference.py``
-    compares the sum over such coincident points.
+    Where pieces are equally near (e.g. at a contour's repeated start/end vertex), the
+    first takes the whole gradient; ``render`` splits it evenly (scatter-amin). Both
+    are valid one-sided derivatives; the tests compare the sum over such points.
 """
 
 from __future__ import annotations
@@ -57,6 +51,8 @@ from vecdream.render import _output_size
 from vecdream.render.fill import edge_pixel_area, rule_coverage
 from vecdream.render.flatten import bezier_lines
 from vecdream.render.grad import clamp_passing, keep_graph
+from vecdream.render.hairline import HAIRLINE_WIDTH, hairline_pieces
+from vecdream.render.reference_hairline import hairline_alpha
 
 __all__ = ["render_reference"]
 
@@ -180,7 +176,11 @@ def _paint(image: Tensor, layers: list[dict], a: Tensor, b: Tensor, px: Tensor, 
     """
     for layer in layers:
         p, pieces, evenodd = layer["path"], layer["pieces"], layer["evenodd"]
-        if evenodd is None:
+        if "hairline" in layer:
+            coverage = hairline_alpha(*layer["hairline"], 2 * half_widths[p], stroke[p, 3],
+                                      px[0] - 0.5, py[:, 0] - 0.5, layer["block"])
+            rgba = torch.cat([stroke[p, :3], stroke.new_ones(1)])  # alpha is in coverage
+        elif evenodd is None:
             nearest = layer["nearest"].long()  # int16 cannot index
             dist = _distance(torch.cat([a[pieces], b[pieces]], dim=1), nearest, px, py)
             r = half_widths[p]
@@ -261,13 +261,24 @@ def render_reference(
     # Dense, gradient-free part: nearest piece of every stroke layer.
     a, b = lines.a.detach(), lines.b.detach()
     layers = []
+    hair = (2 * half_widths <= HAIRLINE_WIDTH) & (stroke[:, 3] > 0)
+    if bool(hair.any()):
+        contours = torch.nonzero(hair[drawing.contour_path]).squeeze(1)
+        hair_pieces = hairline_pieces(points, drawing.n_segments, drawing.contour_path,
+                                      drawing.closed, contours, half_widths, None, tolerance)
     for p in range(len(drawing)):
         of_path = line_path == p
         if fill[p, 3] > 0 and of_path.any():
             pieces = torch.nonzero(of_path).squeeze(1)
             layers.append({"path": p, "pieces": pieces, "block": block,
                            "evenodd": bool(drawing.evenodd[p])})
-        if stroke[p, 3] > 0 and (of_path & stroked_piece).any():
+        if hair[p]:
+            own = torch.nonzero(hair_pieces.path == p).squeeze(1)
+            after = hair_pieces.after[own]
+            after = torch.where(after >= 0, after - (own[0] if own.shape[0] else 0), -1)
+            layers.append({"path": p, "pieces": None, "evenodd": None, "block": block,
+                           "hairline": (hair_pieces.a[own], hair_pieces.b[own], after)})
+        elif stroke[p, 3] > 0 and (of_path & stroked_piece).any():
             pieces = torch.nonzero(of_path & stroked_piece).squeeze(1)
             layers.append({
                 "path": p, "pieces": pieces,
