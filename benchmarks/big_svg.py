@@ -2,6 +2,7 @@
 
     python benchmarks/big_svg.py FILE [FILE ...] [--size 256] [--repeats 3]
                                  [--threads N] [--clock wall|cpu] [--no-skia]
+                                 [--backward]
 
 Per file: the SVG's elements (every XML element), vecdream's paths / contours /
 segments (total and the longest contour's, which sets the padded ``points`` width),
@@ -9,10 +10,12 @@ segments (total and the longest contour's, which sets the padded ``points`` widt
 median of ``--repeats`` calls, the first included), then skia-python's ``skia.SVGDOM``
 parse and draw (a raster surface SIZE px wide, the document scaled to it, median
 likewise; these columns are left out when skia-python or ``skia.SVGDOM`` is missing)
-and the PSNR of vecdream's image against skia's (a check that both drew the same
-thing: skia reads the SVG itself, so the two differ where they interpret the file
-differently). ``--clock cpu`` times process CPU seconds instead of wall seconds
-(steadier on a shared machine; on several threads it adds their times up).
+(with ``--backward``, a render plus backward w.r.t. points and widths, and whether
+the gradients are finite) and the PSNR of vecdream's image against skia's (a check
+that both drew the same thing: skia reads the SVG itself, so the two differ where
+they interpret the file differently). ``--clock cpu`` times process CPU seconds instead
+of wall seconds (steadier on a shared machine; on several threads it adds their times
+up).
 
 Fetch: the files of issue 18 are vpype's own test data, in the GitHub repository
 ``abey79/vpype`` under ``tests/data/test_svg/benchmark/`` (``7k_lines.svg``,
@@ -86,8 +89,17 @@ def _psnr(ours: torch.Tensor, theirs: np.ndarray) -> float | None:
     return math.inf if mse == 0 else 10 * math.log10(1.0 / mse)
 
 
+def _forward_backward(drawing: Drawing, size: int) -> bool:
+    """One render and backward w.r.t. points and widths; True when gradients are finite."""
+    d = drawing.clone()
+    d.points.requires_grad_()
+    d.widths.requires_grad_()
+    render(d, size).mean().backward()
+    return bool(torch.isfinite(d.points.grad).all() and torch.isfinite(d.widths.grad).all())
+
+
 def measure(path: Path, size: int, repeats: int, clock: Callable[[], float],
-            use_skia: bool) -> dict[str, object]:
+            use_skia: bool, backward: bool = False) -> dict[str, object]:
     row: dict[str, object] = {"file": path.name}
     row["elements"] = sum(1 for _ in ET.parse(path).getroot().iter())
     row["import s"], drawing = _timed(lambda: Drawing.from_svg(path), repeats, clock)
@@ -98,6 +110,10 @@ def measure(path: Path, size: int, repeats: int, clock: Callable[[], float],
     row["longest"] = int(n_seg.max()) if n_seg.shape[0] else 0
     with torch.no_grad():
         row[f"render {size} s"], image = _timed(lambda: render(drawing, size), repeats, clock)
+    if backward:
+        row["fwd+bwd s"], finite = _timed(lambda: _forward_backward(drawing, size), repeats,
+                                          clock)
+        row["grads finite"] = finite
     if use_skia:
         row["skia parse s"], dom = _timed(lambda: _skia_dom(path), 1, clock)
         row[f"skia draw {size} s"], theirs = _timed(lambda: _skia_draw(dom, size), repeats,
@@ -121,6 +137,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     parser.add_argument("--no-skia", action="store_true", help="leave out skia")
+    parser.add_argument("--backward", action="store_true",
+                        help="also time a render plus backward (w.r.t. points and widths)")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -131,7 +149,8 @@ def main(argv: list[str] | None = None) -> None:
     clock = time.perf_counter if args.clock == "wall" else time.process_time
     print(f"clock: {args.clock} seconds; torch threads: {torch.get_num_threads()}; "
           f"render: median of {args.repeats} calls")
-    rows = [measure(path, args.size, args.repeats, clock, use_skia) for path in args.files]
+    rows = [measure(path, args.size, args.repeats, clock, use_skia, args.backward)
+            for path in args.files]
     header = list(rows[0])
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
