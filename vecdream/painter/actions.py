@@ -22,7 +22,7 @@ from torch import Tensor
 
 __all__ = [
     "ACTION_FIELDS", "ACTION_DIM", "CELL", "RADIUS_RANGE_PX", "radius_px", "random_actions",
-    "actions_to_records", "records_to_actions", "actions_json",
+    "actions_to_records", "records_to_actions", "actions_json", "stroke_cells",
 ]
 
 ACTION_FIELDS: tuple[str, ...] = (
@@ -44,6 +44,12 @@ def radius_px(size: Tensor | float) -> Tensor | float:
     return math.exp(lo + (hi - lo) * float(size))
 
 
+def stroke_cells(cell: float | Tensor, n: int) -> Tensor:
+    """Each of ``n`` strokes' cell side, ``(n,)`` float64 on the CPU, from one side for
+    all or a tensor of one per stroke (coarse-to-fine layers give strokes their own)."""
+    return torch.as_tensor(cell, dtype=torch.float64).detach().cpu().expand(n)
+
+
 def random_actions(n: int, generator: torch.Generator | None = None) -> Tensor:
     """``n`` random actions ``(n, 12)``: uniform in [0, 1], the control point kept near
     the chord so strokes stay brush-like rather than looping off the cell."""
@@ -61,7 +67,7 @@ def actions_to_records(actions: Tensor, origins: Tensor | None = None,
     ``(N,)``), the records also carry absolute Bézier points so a reader needs no grid
     to place them."""
     out = []
-    cells = torch.as_tensor(cell, dtype=torch.float64).expand(len(actions)).tolist()
+    cells = stroke_cells(cell, len(actions)).tolist()
     for i, row in enumerate(actions.detach().cpu().tolist()):
         rec = {k: round(v, 6) for k, v in zip(ACTION_FIELDS, row, strict=True)}
         if origins is not None:

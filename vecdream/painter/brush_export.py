@@ -30,7 +30,7 @@ from torch import Tensor
 from vecdream.atomic import atomic_write_bytes
 from vecdream.drawing import Drawing
 from vecdream.export import image_to_png_bytes, save_drawing
-from vecdream.painter.actions import CELL, actions_json, radius_px
+from vecdream.painter.actions import CELL, actions_json, radius_px, stroke_cells
 from vecdream.painter.canvas import BrushCanvas
 
 __all__ = ["BrushFiles", "brush_drawing", "psnr", "replay_image", "save_brush"]
@@ -80,7 +80,7 @@ def brush_drawing(actions: Tensor, origins: Tensor, cell: float | Tensor,
     """
     a = actions.detach().float().cpu()
     o = origins.detach().float().cpu()[:, None]
-    c = torch.as_tensor(cell, dtype=torch.float32).cpu().expand(len(a))
+    c = stroke_cells(cell, len(a)).float()
     p0, p1, p2 = (o + a[:, None, k:k + 2] * c[:, None, None] for k in (6, 8, 10))
     points = torch.cat([p0, p0 + 2 / 3 * (p1 - p0), p2 + 2 / 3 * (p1 - p2), p2], dim=1)
     fit_a, fit_b = WIDTH_FIT

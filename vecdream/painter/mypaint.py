@@ -30,7 +30,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from .actions import ACTION_DIM, CELL, radius_px
+from .actions import ACTION_DIM, CELL, radius_px, stroke_cells
 
 __all__ = ["BRUSHES", "DEFAULT_BRUSH", "MyPaintMissing", "mypaint_available", "brush_json",
            "render_actions", "render_stroke"]
@@ -227,7 +227,7 @@ def render_actions(actions: Tensor, *, size: tuple[int, int] = (CELL, CELL),
                          f"got {tuple(origins.shape)}")
     corners = ([(0.0, 0.0)] * actions.shape[0] if origins is None
                else [tuple(o) for o in origins.detach().cpu().double().tolist()])
-    cells = torch.as_tensor(cell, dtype=torch.float64).expand(actions.shape[0]).tolist()
+    cells = stroke_cells(cell, actions.shape[0]).tolist()
     lib = _lib()
     handle = _new_brush(lib, brush)
     surface = lib.mypaint_fixed_tiled_surface_new(width, height)
