@@ -8,11 +8,14 @@ strokes per 64 px cell on 2 grids), for each shipped painter (``classic/pen``,
 blocks.2, what ``paint`` did before), with the blurred pixel match beside it
 (:func:`vecdream.dream.photo.paint_pixels`, what it does now), and coarse to fine: the
 same objective, half the steps on 64 px cells, then a second canvas of ``--fine`` px
-cells painted over the first one's result for the other half (issue 22, item 3; the
-CLI does not do this yet). Reported: feature distance over a blank page's, PSNR against
+cells painted over the first one's result for the other half (issue 22, item 3), and
+the same with every stroke's colour taken from the target in closed form
+(``colour_target``: the alpha-weighted mean of the target under the stroke) rather
+than learned. Reported: feature distance over a blank page's, PSNR against
 the target, strokes, seconds; a sheet per target.
 
     python benchmarks/brush_paint.py [--size 128] [--steps 100] [--fine 32]
+        [--only content pixels layers photo] [--painters classic/pen ...]
 """
 
 from __future__ import annotations
@@ -58,8 +61,10 @@ def main() -> None:
     p.add_argument("--fine", type=int, default=32, help="cell of the coarse-to-fine layer")
     p.add_argument("--pixel-weight", type=float, default=BRUSH_PIXEL_WEIGHT,
                    help="weight of the blurred pixel match (paint_pixels)")
-    p.add_argument("--only", choices=("content", "pixels", "layers"), nargs="+",
-                   default=("content", "pixels", "layers"), help="the objectives to run")
+    p.add_argument("--only", choices=("content", "pixels", "layers", "photo"), nargs="+",
+                   default=("content", "pixels", "layers", "photo"),
+                   help="the runs: photo is layers with the colours from the target")
+    p.add_argument("--painters", nargs="+", choices=PAINTERS, default=list(PAINTERS))
     p.add_argument("--out", type=Path, default=Path("out/bench_brush_paint"))
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -77,20 +82,22 @@ def main() -> None:
               f"{psnr(torch.ones_like(target), target):>8.2f}")
         tiles = [target]
         with_pixels = base + paint_pixels(target, args.pixel_weight)
-        for brush in PAINTERS:
+        for brush in args.painters:
             painter = load_painter(brush=brush)
+            layered = ((64, args.steps // 2), (args.fine, args.steps - args.steps // 2))
             for key, label, objective, plan in (
                     ("content", "content", base, ((64, args.steps),)),
                     ("pixels", "content + pixels", with_pixels, ((64, args.steps),)),
-                    ("layers", "+ pixels, 64 > " + str(args.fine), with_pixels,
-                     ((64, args.steps // 2), (args.fine, args.steps - args.steps // 2)))):
+                    ("layers", "+ pixels, 64 > " + str(args.fine), with_pixels, layered),
+                    ("photo", "  + photo colour", with_pixels, layered)):
                 if key not in args.only:
                     continue
                 t0, image, strokes = time.perf_counter(), torch.ones(3), 0
                 for cell, steps in plan:  # each layer painted over the last one's result
                     r = optimize_brush(objective, (w, h), painter=painter, cell=cell,
                                        background=image, init_image=target, steps=steps,
-                                       seed=0, device="cpu")
+                                       seed=0, device="cpu",
+                                       colour_target=target if key == "photo" else None)
                     image, strokes = r.image[0], strokes + r.actions.shape[1]
                 print(f"{name:<8} {brush:<16} {label:<17} "
                       f"{feature_distance(base, image) / blank:>13.3f} "

@@ -36,6 +36,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--cell", type=int, default=32, help="canvas pixels per painter cell")
     p.add_argument("--strokes", type=int, default=4, help="strokes per cell of each grid")
     p.add_argument("--layers", type=int, default=2, help="coarse-to-fine layers")
+    p.add_argument("--brush-colour", choices=("photo", "learned"), default="photo",
+                   help="photo: each stroke takes the photo's colour under it; learned: the "
+                        "loss moves colours too")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=Path("out/examples"), help="output folder")
     return p.parse_args(argv)
@@ -59,7 +62,8 @@ def main(argv: list[str] | None = None) -> None:
     h, w = photo.shape[1:]
     layers = coarse_to_fine(
         content(net, args.layer, photo), (w, h), layers=args.layers,
-        init_image=photo,  # strokes in its colours
+        init_image=photo,  # strokes start in its colours
+        colour_target=photo if args.brush_colour == "photo" else None,
         cell=args.cell, strokes=args.strokes, steps=args.steps,
         views=1, augment=None,  # content compares the plain render: no random views
         seed=args.seed, device="cpu", progress=True)

@@ -75,6 +75,7 @@ def test_paint_brush_halves_the_content_loss_without_libmypaint(photo, tmp_path,
         {a["cell"][2] for a in doc["actions"][40:]} == {24}
     assert doc["metadata"]["medium"] == "brush" and doc["brush"] == mypaint.DEFAULT_BRUSH
     assert doc["metadata"]["layers"] == 2 and doc["metadata"]["steps"] == 20
+    assert doc["metadata"]["brush_colour"] == "photo"  # paint's default
     svg = Drawing.from_svg(out)
     assert svg.size == (48.0, 32.0) and len(svg) == len(doc["actions"])
 
@@ -123,6 +124,9 @@ def test_ctrl_c_stops_after_the_step_and_still_writes(tmp_path, monkeypatch):
     ("dream", ["--from", "16", "--tiles", "2x2"], "is an option of pen strokes"),
     ("dream", ["--medium", "pen", "--strokes", "3"], "--strokes needs --medium brush"),
     ("paint", ["--medium", "pen", "--cell", "32"], "--cell needs --medium brush"),
+    ("paint", ["--medium", "pen", "--brush-colour", "photo"],
+     "--brush-colour needs --medium brush"),
+    ("dream", ["--brush-colour", "photo"], "photo colours need a photo"),
 ])
 def test_options_of_the_other_medium_are_one_line_errors(photo, command, args, fragment):
     medium = [] if "--medium" in args else ["--medium", "brush"]

@@ -30,7 +30,8 @@ PEN_ONLY = ("paths", "width", "lr_points", "colors", "small_size", "tiles", "fin
             "snapshot_every", "resume")
 """Options (by parameter name) of pen strokes that ``--medium brush`` refuses."""
 
-BRUSH_ONLY = ("strokes", "cell", "grids", "layers", "brush", "painter", "brush_lr")
+BRUSH_ONLY = ("strokes", "cell", "grids", "layers", "brush", "painter", "brush_lr",
+              "brush_colour")
 """Options that need ``--medium brush``."""
 
 _BRUSH_TWIN = {"lr_points": " (the brush's learning rate is --brush-lr)",
@@ -58,6 +59,11 @@ _BRUSH = [
     click.option("--painter", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                  default=None, help="Brush: neural painter weights (default: the shipped "
                                     "painter of --brush)."),
+    click.option("--brush-colour", type=click.Choice(["photo", "learned"]), default=None,
+                 help="Brush: photo: each stroke takes the photo's colour under it (the "
+                      "alpha-weighted mean, every step) and only its shape is optimized; "
+                      "learned: the loss moves colours too (default: photo for paint, "
+                      "learned for dream, which has no photo)."),
     click.option("--brush-lr", type=click.FloatRange(min=0, min_open=True), default=0.05,
                  show_default=True,
                  help="Brush: learning rate of the actions (1 = a whole cell or colour range)."),
@@ -129,12 +135,17 @@ def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
     painter = _painter(p)
     if p.get("layers") is None:  # a photo is blocked in, then detailed (BENCHMARKS.md)
         p["layers"] = 2 if init_image is not None else 1
+    if p.get("brush_colour") is None:
+        p["brush_colour"] = "photo" if init_image is not None else "learned"
+    if p["brush_colour"] == "photo" and init_image is None:
+        raise click.BadParameter("photo colours need a photo: use it with paint",
+                                 param_hint="'--brush-colour'")
     if p["cell"] >> (p["layers"] - 1) < 4:  # each layer halves the cell
         raise click.BadParameter(f"{p['layers']} layers from a {p['cell']} px cell leave cells "
                                  "under 4 px: fewer layers or a larger --cell",
                                  param_hint="'--layers'")
     meta = {**metadata, "medium": "brush", "strokes": p["strokes"], "cell": p["cell"],
-            "grids": p["grids"], "layers": p["layers"]}
+            "grids": p["grids"], "layers": p["layers"], "brush_colour": p["brush_colour"]}
     meta.pop("paths", None)
     recorder = Recorder(outputs, {}, meta,
                         gif_every=max(1, p["steps"] // GIF_FRAMES) if p["gif"] else 0)
@@ -143,6 +154,7 @@ def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
         layers = coarse_to_fine(
             objective, size, layers=p["layers"], painter=painter, cell=p["cell"],
             grids=p["grids"], strokes=p["strokes"], init_image=init_image, steps=p["steps"],
+            colour_target=init_image if p["brush_colour"] == "photo" else None,
             views=p["views"], augment=None if p["augment"] == "none" else p["augment"],
             lr=p["brush_lr"], seed=p["seed"], device=p["device"], callback=recorder,
             progress=True)

@@ -31,7 +31,8 @@ from torch import Tensor
 
 from vecdream.painter.actions import ACTION_DIM, CELL, random_actions
 
-__all__ = ["BrushCanvas", "BrushLayout", "brush_layout", "composite_layers", "init_actions"]
+__all__ = ["BrushCanvas", "BrushLayout", "brush_layout", "composite_layers", "init_actions",
+           "target_colours"]
 
 Painter = Callable[[Tensor], Tensor]
 """``actions (N, 12) -> strokes (N, 4, 64, 64)`` straight RGBA in [0, 1]."""
@@ -129,6 +130,40 @@ def composite_layers(strokes: Tensor, layout: BrushLayout, background: Tensor) -
             tiled = tiled.reshape(b, 4, ny * c, nx * c)[:, :, -y0:-y0 + h, -x0:-x0 + w]
             canvas = canvas * (1 - tiled[:, 3:]) + tiled[:, :3]
     return canvas
+
+
+def target_colours(strokes: Tensor, layout: BrushLayout, target: Tensor, current: Tensor
+                   ) -> Tensor:
+    """The colour a painter would mix for each stroke: the mean of ``target`` under it,
+    weighted by the stroke's alpha (in closed form: the colour that best matches the
+    target where the stroke lays paint, if the stroke were alone).
+
+    Args:
+        strokes: straight RGBA ``(B, N, 4, 64, 64)`` in ``layout``'s order.
+        target: RGB ``(3, H, W)`` the canvas's size.
+        current: ``(B, N, 3)`` kept for strokes with (almost) no paint on the canvas.
+
+    Returns:
+        ``(B, N, 3)``.
+    """
+    c = layout.cell
+    alpha = strokes[:, :, 3]
+    if c != alpha.shape[-1]:
+        b, n = alpha.shape[:2]
+        alpha = F.interpolate(alpha.flatten(0, 1)[:, None], size=(c, c), mode="bilinear",
+                              align_corners=False, antialias=c < strokes.shape[-1])
+        alpha = alpha.reshape(b, n, c, c)
+    # Cells start up to one cell before the canvas: pad by a cell, paint counts inside.
+    inside = F.pad(torch.ones_like(target[:1]), (c, c, c, c))
+    padded = torch.cat([F.pad(target.to(alpha), (c, c, c, c)), inside.to(alpha)])
+    corner = layout.origins.to(alpha.device).long() + c
+    span = torch.arange(c, device=alpha.device)
+    rows, cols = corner[:, 1:] + span, corner[:, :1] + span  # (N, c) each
+    patch = padded[:, rows[:, :, None], cols[:, None, :]]  # (4, N, c, c)
+    weight = alpha * patch[3]
+    total = weight.sum((2, 3))
+    mean = torch.einsum("bnij,knij->bnk", weight, patch[:3]) / total.clamp_min(1e-6)[..., None]
+    return torch.where(total[..., None] > 1e-3, mean, current)
 
 
 def init_actions(layout: BrushLayout, batch: int = 1, *,

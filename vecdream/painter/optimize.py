@@ -31,7 +31,7 @@ from vecdream.dream.loop import (
 )
 from vecdream.objectives import DreamContext, Objective
 from vecdream.painter.actions import CELL
-from vecdream.painter.canvas import BrushCanvas, Painter
+from vecdream.painter.canvas import BrushCanvas, Painter, composite_layers, target_colours
 
 __all__ = ["BrushResult", "BrushStepInfo", "coarse_to_fine", "optimize_brush"]
 
@@ -99,6 +99,7 @@ def optimize_brush(
     grids: int = 2,
     strokes: int = 4,
     init_image: Tensor | None = None,
+    colour_target: Tensor | None = None,
     background: Sequence[float] | Tensor = (1.0, 1.0, 1.0),
     steps: int = 200,
     views: int = 8,
@@ -122,6 +123,10 @@ def optimize_brush(
             (:func:`vecdream.painter.model.load_painter`).
         cell, grids, strokes: the canvas's layout (:func:`~vecdream.painter.canvas.brush_layout`).
         init_image: ``(3, H, W)``: start every stroke in the image's colour under it.
+        colour_target: ``(3, H, W)`` the canvas's size: every step, each stroke takes the
+            alpha-weighted mean of this image under it
+            (:func:`~vecdream.painter.canvas.target_colours`) and only its geometry is
+            optimized (how ``paint`` colours by default).
         background: paper colour RGB in [0, 1].
         steps: Adam steps.
         views: random views per canvas per step.
@@ -138,7 +143,8 @@ def optimize_brush(
         :class:`BrushResult`.
 
     Raises:
-        ValueError: bad steps/views/lr, or an objective that needs pen-stroke geometry.
+        ValueError: bad steps/views/lr, a ``colour_target`` not the canvas's size, or an
+            objective that needs pen-stroke geometry.
     """
     if steps < 0 or views < 1 or not lr > 0:
         raise ValueError(f"expected steps >= 0, views >= 1 and lr > 0, got steps={steps}, "
@@ -155,6 +161,12 @@ def optimize_brush(
                              background=background, generator=generator, image=init_image,
                              batch=batch)
     canvas.to(dev)
+    if colour_target is not None:
+        w, h = canvas.size
+        if tuple(colour_target.shape) != (3, h, w):
+            raise ValueError(f"colour_target: expected (3, {h}, {w}), the canvas's size, got "
+                             f"{tuple(colour_target.shape)}")
+        colour_target = colour_target.to(dev)
     if dev.type == "cpu":
         channels_last(objective)
     view_maker = make_views(augment, min(crop, *canvas.size))
@@ -172,13 +184,21 @@ def optimize_brush(
                 for group in optimizer.param_groups:
                     group["lr"] = lr * 0.5 ** sum(step > m * steps for m in milestones)
                 optimizer.zero_grad(set_to_none=True)
-                renders = canvas.render()
+                strokes = canvas.strokes()
+                renders = composite_layers(strokes, canvas.layout, canvas.background)
                 ctx = DreamContext(sample_views(renders, view_maker, views), renders, drawings,
                                    objective.needs)
                 loss = objective(ctx)
                 loss.backward()
+                if colour_target is not None:
+                    canvas.actions.grad[..., 3:6] = 0  # colour is set below, not learned
                 optimizer.step()
                 canvas.clamp_()
+                if colour_target is not None:
+                    with torch.no_grad():
+                        canvas.actions[..., 3:6] = target_colours(
+                            strokes.detach(), canvas.layout, colour_target,
+                            canvas.actions[..., 3:6])
                 history["loss"].append(loss.item())
                 if bar is not None:
                     bar.update(1)

@@ -170,9 +170,10 @@ def paint(params: dict, out: Path, report: Report) -> dict:
 
         brush = params.get("brush", "classic/pen")
         layers = coarse_to_fine(objective + paint_pixels(image, BRUSH_PIXEL_WEIGHT), wh,
-                                init_image=image, painter=load_painter(brush=brush), steps=steps,
+                                init_image=image, colour_target=image,
+                                painter=load_painter(brush=brush), steps=steps,
                                 seed=int(params.get("seed", 0)), device="cpu",
-                                callback=callback)  # two layers, as `vecdream paint` does
+                                callback=callback)  # two layers, photo colours: as `paint`
         files = save_brush([r.canvas for r in layers], out / "painting",
                            image=layers[-1].image[0], metadata=meta, pdf=True, brush=brush)
         return {"png": files.png.name, "svg": files.svg.name, "json": files.json.name,
