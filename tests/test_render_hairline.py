@@ -128,3 +128,17 @@ def test_clips_groups_and_fills_follow_the_tile_route(monkeypatch: pytest.Monkey
              '<rect x="30" y="20" width="30" height="30" fill="#0a0" stroke="#00a" '
              'stroke-width="0.5"/>')
     assert psnr(render(d), _tile_route(monkeypatch, d)) > 33
+
+
+def test_gradcheck_in_float64():
+    d = Drawing.random(3, size=(12.0, 10.0), radius=0.3, seed=1,
+                       colors=True).to(dtype=torch.float64)
+    d.widths = torch.tensor([0.3, 0.5, 0.6], dtype=torch.float64)
+
+    def f(points: torch.Tensor, widths: torch.Tensor) -> torch.Tensor:
+        e = d.clone()
+        e.points, e.widths = points, widths
+        return render(e)
+
+    inputs = (d.points.clone().requires_grad_(), d.widths.clone().requires_grad_())
+    assert torch.autograd.gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
