@@ -12,8 +12,8 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
-__all__ = ["AA_REACH", "Grid", "bin_pieces", "expand_tiles", "pixel_offsets", "tile_origin",
-           "tile_pixels", "tile_ranges"]
+__all__ = ["AA_REACH", "Grid", "bin_pieces", "drop_covered", "expand_tiles", "pixel_offsets",
+           "tile_origin", "tile_pixels", "tile_ranges"]
 
 # Half of the pixel diagonal: farther than this (beyond the stroke's half width) a
 # pixel's box filter cannot touch the edge.
@@ -99,3 +99,41 @@ def pixel_offsets(grid: Grid, dtype: torch.dtype, device: torch.device) -> Tenso
     order of :func:`tile_pixels` (row by row)."""
     r = torch.arange(grid.tile, device=device, dtype=dtype)
     return torch.stack([r.repeat(grid.tile), r.repeat_interleave(grid.tile)], 1)
+
+
+def drop_covered(a: Tensor, b: Tensor, half_width: Tensor, origin: Tensor, key: Tensor,
+                 eligible: Tensor, tile: int) -> Tensor | None:
+    """Pairs to keep where one piece already covers a whole tile of its layer.
+
+    A tile whose every pixel centre lies within ``r - 1/2`` of a piece is fully inked by
+    that piece (the box filter gives 1, with zero gradient), whatever the layer's other
+    pieces do there: one such pair stands for the (layer, tile) and the others go. For
+    strokes wider than the canvas this turns millions of pairs into one per tile.
+
+    Args:
+        a, b: ``(N, 2)`` each pair's piece; half_width: ``(N,)``; origin: ``(N, 2)`` the
+            tile's first pixel centre; key: ``(N,)`` (layer, tile) of each pair;
+            eligible: ``(N,)`` pairs that may stand for their tile (no cut applies).
+
+    Returns:
+        ``(N,)`` bool mask of the pairs to keep, or None when no tile is covered.
+    """
+    far = 0.0
+    span = float(tile - 1)
+    ba = b - a
+    inv = 1 / (ba * ba).sum(1).clamp_min(_EPS)
+    for dx in (0.0, span):  # distance to a segment is convex: the corners bound it
+        for dy in (0.0, span):
+            pa = origin + origin.new_tensor([dx, dy]) - a
+            h = ((pa * ba).sum(1) * inv).clamp(0, 1)
+            far = torch.maximum(torch.as_tensor(far), (pa - h[:, None] * ba).norm(dim=1))
+    full = eligible & (far + 0.5 <= half_width)
+    if not bool(full.any()):
+        return None
+    covered, first = torch.unique(key[full], return_inverse=True)
+    where = torch.nonzero(full).squeeze(1)
+    stand = torch.full((covered.shape[0],), key.shape[0], dtype=torch.long,
+                       device=key.device).scatter_reduce(0, first, where, "amin")
+    keep = ~torch.isin(key, covered)
+    keep[stand] = True
+    return keep

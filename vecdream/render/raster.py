@@ -39,6 +39,7 @@ from vecdream.render.grid import (
     AA_REACH,
     Grid,
     bin_pieces,
+    drop_covered,
     pixel_offsets,
     tile_origin,
     tile_pixels,
@@ -164,6 +165,18 @@ def render_paths(
             order = torch.cat([torch.nonzero(~cut).squeeze(1), torch.nonzero(cut).squeeze(1)])
             s_piece, s_tile, sides = s_piece[order], s_tile[order], sides[:, order]
             n_uncut -= int(cut.sum())
+    if s_piece.shape[0] and float(widths.detach().max()) / 2 - 0.5 > tile:
+        with torch.no_grad():  # strokes wide enough to cover whole tiles
+            uncut = torch.arange(s_piece.shape[0], device=device) < n_uncut
+            keep = drop_covered(stroke_a.detach()[s_piece], stroke_b.detach()[s_piece],
+                                widths.detach()[line_path[s_piece]] / 2,
+                                tile_origin(s_tile, grid, dtype),
+                                s_tile * n_layers + line_path[s_piece], uncut, tile)
+            if keep is not None:
+                n_uncut = int(keep[:n_uncut].sum())
+                s_piece, s_tile = s_piece[keep], s_tile[keep]
+                if caps is not None:
+                    sides = sides[:, keep]
     j_idx, j_tile = join_tiles(caps, path_image, grid)
 
     # Area layers: fills (every piece, closing ones included) and outlined strokes.
