@@ -23,7 +23,7 @@ from torch import Tensor
 
 from vecdream.render.grid import Grid
 
-__all__ = ["COLUMNS", "MARGIN", "OPAQUE", "Columns", "accumulate", "column_walk", "deposit"]
+__all__ = ["COLUMNS", "MARGIN", "OPAQUE", "Columns", "accumulate", "column_walk"]
 
 COLUMNS = 16  # columns per block of a piece (the padded width of the work layout)
 MARGIN = 2  # buffer pixels around the image
@@ -87,13 +87,12 @@ def column_walk(a: Tensor, b: Tensor, path: Tensor, widths: Tensor, alpha: Tenso
                    ink, base, along, across, flip)
 
 
-def deposit(walk: Columns, offsets: Tensor, lo: Tensor, hi: Tensor, slot: Tensor,
-            plane: int, wide: bool) -> tuple[Tensor, Tensor, Tensor]:
+def _end_columns(walk: Columns, offsets: Tensor, lo: Tensor, hi: Tensor, slot: Tensor,
+                 plane: int, wide: bool) -> tuple[Tensor, Tensor]:
     """Ink of columns ``k0 + offsets`` with chords clamped to ``[lo, hi]``.
 
-    Returns the buffer index of the upper pixel (the lower one is ``+ across``; a float
-    of exact integers, float64 where ``wide``) and the ink of each, all ``(N, M)`` for
-    ``offsets (N or 1, M)``.
+    Returns buffer indices and inks ``(N, 2M)`` for ``offsets (N or 1, M)``: the upper
+    pixels of the columns, then the lower ones (``+ across``).
     """
     k = walk.k0[:, None] + offsets
     ua = torch.minimum(torch.maximum(k, lo), hi)
@@ -101,21 +100,15 @@ def deposit(walk: Columns, offsets: Tensor, lo: Tensor, hi: Tensor, slot: Tensor
     top = torch.addcmul(walk.c0[:, None], walk.half_slope[:, None], ua + ub)
     with torch.no_grad():
         row = torch.floor(top)
-        itype = torch.float64 if wide else k.dtype
+        itype = torch.float64 if wide else k.dtype  # exact integers either way
         start = walk.base.to(itype) + slot.to(itype) * plane
+        across = walk.across[:, None].to(itype)
         index = torch.addcmul(start[:, None] + offsets.to(itype) * walk.along[:, None].to(itype),
-                              row.to(itype), walk.across[:, None].to(itype))
+                              row.to(itype), across)
     ink = (ub - ua) * walk.ink[:, None]
     lower = ink * (top - row)  # the box's share in the second pixel
-    return index, ink - lower, lower
-
-
-def _two_pixels(walk: Columns, offsets: Tensor, lo: Tensor, hi: Tensor, slot: Tensor,
-                plane: int, wide: bool) -> tuple[Tensor, Tensor]:
-    """``deposit`` as ``(N, 2M)`` indices and inks: the upper pixels, then the lower."""
-    index, upper, lower = deposit(walk, offsets, lo, hi, slot, plane, wide)
-    return (torch.cat([index, index + walk.across[:, None]], 1).long(),
-            torch.cat([upper, lower], 1))
+    return (torch.cat([index, index + across], 1).long(),
+            torch.cat([ink - lower, lower], 1))
 
 
 def _vertex_logs(index: Tensor, ink: Tensor) -> Tensor:
@@ -197,8 +190,8 @@ def accumulate(walk: Columns, after: Tensor, lo: int, hi: int, plane: int, slack
     head = torch.where(ends.reverse, count - 1, 0.0)[:, None]
     tail = torch.where(ends.reverse, torch.clamp(count - 2, max=0.0),
                        torch.clamp(count - 1, min=1.0))[:, None]
-    head_index, head_ink = _two_pixels(ends, head, *span, ends.run - lo, plane, wide)
-    tail_index, tail_ink = _two_pixels(ends, tail, *span, ends.run - lo, plane, wide)
+    head_index, head_ink = _end_columns(ends, head, *span, ends.run - lo, plane, wide)
+    tail_index, tail_ink = _end_columns(ends, tail, *span, ends.run - lo, plane, wide)
     with torch.no_grad():
         nxt = after[first:end] - first
         linked = nxt >= 0

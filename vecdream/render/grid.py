@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 
 __all__ = ["AA_REACH", "Grid", "bin_pieces", "drop_covered", "expand_tiles", "pixel_offsets",
-           "tile_origin", "tile_pixels", "tile_ranges"]
+           "segment_distance", "tile_origin", "tile_pixels", "tile_ranges"]
 
 # Half of the pixel diagonal: farther than this (beyond the stroke's half width) a
 # pixel's box filter cannot touch the edge.
@@ -59,6 +59,13 @@ def expand_tiles(tx0: Tensor, ty0: Tensor, nx: Tensor, ny: Tensor
     return box, tx0[box] + k % nxb, ty0[box] + torch.div(k, nxb, rounding_mode="floor")
 
 
+def segment_distance(p: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """Distance of points ``p`` to segments ``a b``, all ``(N, 2)``: ``(N,)``."""
+    pa, ba = p - a, b - a
+    h = ((pa * ba).sum(1) / (ba * ba).sum(1).clamp_min(_EPS)).clamp(0, 1)
+    return (pa - h[:, None] * ba).norm(dim=1)
+
+
 def bin_pieces(a: Tensor, b: Tensor, reach: Tensor, image: Tensor, grid: Grid
                 ) -> tuple[Tensor, Tensor]:
     """Pair line pieces with the tiles they can reach (``reach`` pixels around them).
@@ -72,9 +79,7 @@ def bin_pieces(a: Tensor, b: Tensor, reach: Tensor, image: Tensor, grid: Grid
         # Drop tiles of the bounding box that the piece's capsule misses.
         half = grid.tile / 2
         centre = torch.stack([tx, ty], 1).to(a.dtype) * grid.tile + half
-        pa, ba = centre - a[piece], b[piece] - a[piece]
-        h = ((pa * ba).sum(1) / (ba * ba).sum(1).clamp_min(_EPS)).clamp(0, 1)
-        dist = (pa - h[:, None] * ba).norm(dim=1)
+        dist = segment_distance(centre, a[piece], b[piece])
         keep = dist <= reach[piece] + half * math.sqrt(2.0) + 1e-3
         tile = image[piece] * grid.tiles_per_image + ty * grid.tiles_x + tx
         return piece[keep], tile[keep]
@@ -118,15 +123,10 @@ def drop_covered(a: Tensor, b: Tensor, half_width: Tensor, origin: Tensor, key: 
     Returns:
         ``(N,)`` bool mask of the pairs to keep, or None when no tile is covered.
     """
-    far = 0.0
     span = float(tile - 1)
-    ba = b - a
-    inv = 1 / (ba * ba).sum(1).clamp_min(_EPS)
-    for dx in (0.0, span):  # distance to a segment is convex: the corners bound it
-        for dy in (0.0, span):
-            pa = origin + origin.new_tensor([dx, dy]) - a
-            h = ((pa * ba).sum(1) * inv).clamp(0, 1)
-            far = torch.maximum(torch.as_tensor(far), (pa - h[:, None] * ba).norm(dim=1))
+    # Distance to a segment is convex: the tile's corner pixel centres bound it.
+    far = torch.stack([segment_distance(origin + origin.new_tensor([dx, dy]), a, b)
+                       for dx in (0.0, span) for dy in (0.0, span)]).amax(0)
     full = eligible & (far + 0.5 <= half_width)
     if not bool(full.any()):
         return None
