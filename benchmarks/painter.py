@@ -6,6 +6,10 @@ libmypaint paints them too, with the painter's preset. Scores, all measured in t
     iou        mean over strokes of the IoU of the alpha masks thresholded at alpha > 0.5
                (a stroke empty in both counts 1)
     psnr       dB of the mean squared error of the premultiplied RGBA, all pixels
+    spectral   texture: mean |log10 difference| of the alphas' radial power spectra,
+               stroke by stroke (``vecdream.painter.texture``; blur scores badly, lower
+               is better); high band: the signed difference in the upper half of the
+               frequencies (negative = smoother than the engine)
     ms/stroke  CPU time to paint one stroke (batch of 100)
 
 Methods:
@@ -16,7 +20,9 @@ Methods:
                (a round stroke of the action's base radius and colour)
     mean       the mean training stroke (alpha and premultiplied colour averaged over
                2 000 training strokes), the same for every action
-    engine     libmypaint itself (``ms/stroke`` only)
+    engine     libmypaint itself: ``ms/stroke``, and a second sample of the engine's
+               randomness (``variant``) scored like a painter: the real-vs-real ceiling
+    --also W   more painters (e.g. the L1 painter beside the adversarial one)
 
     python benchmarks/painter.py              # 1000 actions, ~1 CPU minute
     python benchmarks/painter.py --n 100 --json
@@ -35,6 +41,7 @@ from vecdream.painter.actions import random_actions
 from vecdream.painter.model import SHIPPED_WEIGHTS, NeuralPainter, load_painter
 from vecdream.painter.mypaint import DEFAULT_BRUSH, mypaint_available
 from vecdream.painter.strokes_data import held_out_actions, render_targets
+from vecdream.painter.texture import spectral_distance
 from vecdream.painter.train import fidelity
 
 
@@ -42,6 +49,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=1000, help="held-out actions")
     p.add_argument("--weights", type=Path, default=None, help="painter (default: shipped)")
+    p.add_argument("--also", type=Path, nargs="*", default=[], help="more painters to score")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p.parse_args(argv)
@@ -77,13 +85,21 @@ def main(argv: list[str] | None = None) -> None:
     targets = render_targets(actions, brush)
     engine_ms = 1000 * (time.process_time() - start) / args.n
     results = {}
-    for name, painter in (("painter", load_painter(path)), ("untrained", NeuralPainter())):
+    painters = [("painter", load_painter(path)), ("untrained", NeuralPainter())]
+    painters += [(str(w), load_painter(w)) for w in args.also]
+    for name, painter in painters:
         painter.eval()
+        torch.manual_seed(0)  # the noise of painters that take noise
         strokes, ms = timed_paint(painter, actions)
-        results[name] = {**fidelity(strokes, targets), "ms_per_stroke": ms}
+        results[name] = {**fidelity(strokes, targets), **spectral_distance(strokes, targets),
+                         "ms_per_stroke": ms}
+    again = render_targets(actions, brush, variant=1)
+    results["engine, another sample"] = {**fidelity(again, targets),
+                                         **spectral_distance(again, targets),
+                                         "ms_per_stroke": engine_ms}
     mean = mean_stroke(brush).expand(args.n, -1, -1, -1)
-    results["mean"] = {**fidelity(mean, targets), "ms_per_stroke": 0.0}
-    results["engine"] = {"ms_per_stroke": engine_ms}
+    results["mean"] = {**fidelity(mean, targets), **spectral_distance(mean, targets),
+                       "ms_per_stroke": 0.0}
     report = {"brush": brush, "n": args.n, "steps": ckpt.get("steps"),
               "strokes": ckpt.get("strokes"), "threads": args.threads, "results": results}
     if args.json:
@@ -91,12 +107,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     print(f"{brush}: {args.n} held-out actions; painter trained {ckpt.get('steps')} steps "
           f"on {ckpt.get('strokes')} strokes; {args.threads} threads")
-    print("| method | alpha IoU (>0.5) | PSNR premult. RGBA (dB) | ms/stroke |")
-    print("|---|---:|---:|---:|")
+    print("| method | alpha IoU (>0.5) | PSNR premult. RGBA (dB) | spectral | high band "
+          "| ms/stroke |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, r in results.items():
-        iou = f"{r['iou']:.3f}" if "iou" in r else "—"
-        psnr = f"{r['psnr']:.2f}" if "psnr" in r else "—"
-        print(f"| {name} | {iou} | {psnr} | {r['ms_per_stroke']:.2f} |")
+        print(f"| {name} | {r['iou']:.3f} | {r['psnr']:.2f} | {r['spectral']:.3f} "
+              f"| {r['high_band']:+.3f} | {r['ms_per_stroke']:.2f} |")
     base = results["untrained"]
     print(f"painter vs untrained: IoU {results['painter']['iou'] / base['iou']:.2f}x, "
           f"PSNR {results['painter']['psnr'] - base['psnr']:+.2f} dB")

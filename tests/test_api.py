@@ -71,6 +71,14 @@ PUBLIC = {
         "channel", "class_logit", "content", "discriminator", "diversity", "ensemble",
         "layer_norm", "neuron", "style",
     },
+    "vecdream.painter.model": {
+        "NOISE_KNOTS", "NeuralPainter", "PAINTERS", "SHIPPED_WEIGHTS", "load_painter",
+        "painter_checkpoint",
+    },
+    "vecdream.painter.texture": {"radial_log_power", "spectral_distance"},
+    "vecdream.painter.train_gan": {
+        "GanConfig", "GeometryCritic", "add_noise_inputs", "train_gan_painter",
+    },
 }
 
 

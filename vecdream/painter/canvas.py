@@ -223,6 +223,10 @@ class BrushCanvas:
                              f"{ACTION_DIM}) for this layout, got {tuple(actions.shape)}")
         self.actions = actions.detach().clone().clamp_(0, 1)
         self.background = torch.as_tensor(background, dtype=torch.float32)
+        # A painter with noise inputs paints each stroke with its own grain, drawn once:
+        # the texture stays put while the optimizer moves the stroke.
+        self.noise = (painter.sample_noise(self.actions.shape[0] * expected[0], generator)
+                      if getattr(painter, "noise", 0) else None)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -239,12 +243,16 @@ class BrushCanvas:
             self.painter.to(device)
         self.actions = self.actions.to(device)
         self.background = self.background.to(device)
+        if self.noise is not None:
+            self.noise = self.noise.to(device)
         return self
 
     def strokes(self) -> Tensor:
         """The painter's strokes ``(B, N, 4, 64, 64)``, differentiable w.r.t. actions."""
         b, n, _ = self.actions.shape
-        return self.painter(self.actions.reshape(b * n, ACTION_DIM)).reshape(b, n, 4, CELL, CELL)
+        flat = self.actions.reshape(b * n, ACTION_DIM)
+        strokes = self.painter(flat) if self.noise is None else self.painter(flat, self.noise)
+        return strokes.reshape(b, n, 4, CELL, CELL)
 
     def render(self) -> Tensor:
         """The canvas ``(B, 3, H, W)`` RGB in [0, 1]: strokes over the background."""

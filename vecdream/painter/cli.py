@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "Compare a painter with the real engine on held-out actions (IoU, PSNR)."),
     "train": ("vecdream.painter.cli_brush:train_command",
               "Train the GAN painter on strokes rendered by real libmypaint."),
+    "train-gan": ("vecdream.painter.cli_gan:train_gan_command",
+                  "Teach a painter its brush's grain against a critic, L1 kept."),
     "train-agent": ("vecdream.painter.cli_agent:train_agent_command",
                     "Train a painting agent through the frozen neural painter."),
 }

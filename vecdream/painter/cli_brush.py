@@ -3,7 +3,8 @@
 ``train`` renders (or resumes) the cached training strokes with libmypaint, then trains
 (or resumes) the GAN painter; ``--out`` receives ``checkpoint.pt`` and the shippable
 ``gan_painter.pt``. ``fidelity`` paints held-out actions with a painter and with the real
-engine and prints mean alpha IoU (alpha > 0.5) and PSNR (premultiplied RGBA).
+engine and prints mean alpha IoU (alpha > 0.5), PSNR (premultiplied RGBA) and the texture
+distance (:mod:`~vecdream.painter.texture`), beside a second sample of the engine.
 Without libmypaint both say in one line what to install (exit status 1).
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["train_command", "fidelity_command"]
+__all__ = ["fidelity_command", "train_command", "training_data"]
 
 
 def _brush(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -44,6 +45,29 @@ def _positive(ctx: click.Context, param: click.Parameter, value: int) -> int:
     return value
 
 
+def training_data(data: Path, strokes: int, brush: str, seed: int, val_count: int):
+    """The stroke cache at ``data`` (rendered or resumed, with a progress bar) and the
+    validation pair ``(actions, engine strokes)``, for the training commands."""
+    from tqdm import tqdm
+
+    from .strokes_data import (
+        HELD_OUT_SEED,
+        StrokeDataset,
+        build_stroke_cache,
+        held_out_actions,
+        render_targets,
+    )
+
+    with tqdm(total=strokes, desc="strokes", unit="stroke") as bar:
+        try:
+            build_stroke_cache(data, strokes, brush=brush, seed=seed,
+                               progress=lambda k: bar.update(k - bar.n))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--data") from None
+    val_actions = held_out_actions(val_count, seed=HELD_OUT_SEED + 1)  # not the benchmark's set
+    return StrokeDataset(data, strokes), (val_actions, render_targets(val_actions, brush))
+
+
 @click.command("train")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder of cached training strokes (made or resumed here).")
@@ -69,26 +93,11 @@ def train_command(data: Path, strokes: int, steps: int, batch: int, out: Path, r
     import torch
     from tqdm import tqdm
 
-    from .strokes_data import (
-        HELD_OUT_SEED,
-        StrokeDataset,
-        build_stroke_cache,
-        held_out_actions,
-        render_targets,
-    )
     from .train import TrainConfig, train_painter
 
     _engine()
     torch.set_num_threads(threads)
-    with tqdm(total=strokes, desc="strokes", unit="stroke") as bar:
-        try:
-            build_stroke_cache(data, strokes, brush=brush, seed=seed,
-                               progress=lambda k: bar.update(k - bar.n))
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--data") from None
-    dataset = StrokeDataset(data, strokes)
-    val_actions = held_out_actions(val_count, seed=HELD_OUT_SEED + 1)  # not the benchmark's set
-    val = (val_actions, render_targets(val_actions, brush))
+    dataset, val = training_data(data, strokes, brush, seed, val_count)
     with tqdm(total=steps, desc="train", unit="step") as bar:
         def progress(step: int, logs: dict) -> None:
             bar.n = step
@@ -116,7 +125,8 @@ def fidelity_command(weights: Path | None, count: int, brush: str | None,
     from .model import SHIPPED_WEIGHTS, NeuralPainter, load_painter
     from .mypaint import DEFAULT_BRUSH
     from .strokes_data import held_out_actions, render_targets
-    from .train import evaluate
+    from .texture import spectral_distance
+    from .train import evaluate, fidelity
 
     _engine()
     try:
@@ -129,13 +139,23 @@ def fidelity_command(weights: Path | None, count: int, brush: str | None,
     _brush(click.get_current_context(), None, brush)
     actions = held_out_actions(count)
     targets = render_targets(actions, brush)
-    result = {"brush": brush, "n": count, **evaluate(painter, actions, targets),
-              "untrained": evaluate(NeuralPainter(), actions, targets)}
+    with torch.no_grad():
+        torch.manual_seed(0)  # the noise of a painter that takes noise
+        strokes = torch.cat([painter(actions[i:i + 100]) for i in range(0, count, 100)])
+        again = render_targets(actions, brush, variant=1)
+    result = {"brush": brush, "n": count, **fidelity(strokes, targets),
+              **spectral_distance(strokes, targets),
+              "untrained": evaluate(NeuralPainter(), actions, targets),
+              "engine_again": {**fidelity(again, targets), **spectral_distance(again, targets)}}
     if as_json:
         click.echo(json.dumps(result))
         return
     base = result["untrained"]
     click.echo(f"{brush}, {count} held-out actions (alpha IoU at alpha > 0.5, "
                "PSNR of premultiplied RGBA)")
-    click.echo(f"painter:   IoU {result['iou']:.3f}  PSNR {result['psnr']:.2f} dB")
+    again = result["engine_again"]
+    click.echo(f"painter:   IoU {result['iou']:.3f}  PSNR {result['psnr']:.2f} dB  "
+               f"texture {result['spectral']:.3f}")
     click.echo(f"untrained: IoU {base['iou']:.3f}  PSNR {base['psnr']:.2f} dB")
+    click.echo(f"engine, another sample: IoU {again['iou']:.3f}  PSNR {again['psnr']:.2f} dB  "
+               f"texture {again['spectral']:.3f} (the ceiling)")

@@ -32,7 +32,8 @@ from torch.nn import functional as F
 from .actions import ACTION_DIM, CELL, RADIUS_RANGE_PX
 from .frozen import load_frozen
 
-__all__ = ["NeuralPainter", "PAINTERS", "SHIPPED_WEIGHTS", "load_painter", "painter_checkpoint"]
+__all__ = ["NOISE_KNOTS", "NeuralPainter", "PAINTERS", "SHIPPED_WEIGHTS", "load_painter",
+           "painter_checkpoint"]
 
 SHIPPED_WEIGHTS = Path(__file__).with_name("weights") / "gan_painter.pt"
 PAINTERS = {"classic/pen": SHIPPED_WEIGHTS,
@@ -41,6 +42,7 @@ PAINTERS = {"classic/pen": SHIPPED_WEIGHTS,
 """The painters that ship, by the MyPaint preset each imitates (BENCHMARKS.md, "Neural
 painter": fidelity against libmypaint on 1 000 held-out actions)."""
 _FEATURES = 9  # per-pixel geometry channels, see NeuralPainter._geometry
+NOISE_KNOTS = 24  # a noise signal's values along a stroke: a few pixels apart on most strokes
 
 
 def _bezier(actions: Tensor, samples: int) -> Tensor:
@@ -56,6 +58,11 @@ class NeuralPainter(nn.Module):
     Args:
         hidden: width of the per-pixel network.
         segments: the centre line is a polyline of this many segments (distance accuracy).
+        noise: noise signals along the stroke (0: deterministic). A brush with random
+            dynamics paints one action differently each time (MyPaint's random dab
+            offsets make lumpy edges); a deterministic painter can only learn the blurred
+            average of those strokes, a painter with noise can learn the lumps
+            (:mod:`~vecdream.painter.train_gan`).
 
     Shape:
         - Input: ``(N, 12)`` actions in [0, 1].
@@ -66,13 +73,16 @@ class NeuralPainter(nn.Module):
     code built on it works before the trained weights are loaded.
     """
 
-    def __init__(self, hidden: int = 32, segments: int = 16) -> None:
+    def __init__(self, hidden: int = 32, segments: int = 16, noise: int = 0) -> None:
         super().__init__()
         self.config = {"hidden": int(hidden), "segments": int(segments)}
+        if noise:
+            self.config["noise"] = int(noise)
         self.segments = int(segments)
+        self.noise = int(noise)
         self.embed = nn.Sequential(nn.Linear(ACTION_DIM + 1, hidden), nn.SiLU(),
                                    nn.Linear(hidden, hidden))
-        self.inp = nn.Conv2d(_FEATURES, hidden, 1)
+        self.inp = nn.Conv2d(_FEATURES + self.noise, hidden, 1)
         self.mix = nn.Conv2d(hidden, hidden, 1)
         self.ctx = nn.Conv2d(hidden, hidden // 4, 3, padding=1)
         self.head = nn.Conv2d(hidden // 4, 4, 3, padding=1)
@@ -84,8 +94,10 @@ class NeuralPainter(nn.Module):
         yy, xx = torch.meshgrid(c, c, indexing="ij")
         self.register_buffer("grid", torch.stack([xx, yy], -1).reshape(-1, 2), persistent=False)
 
-    def _geometry(self, actions: Tensor) -> tuple[Tensor, Tensor]:
-        """Per-pixel features ``(N, 9, 64, 64)`` and the prior alpha logit ``(N, 1, 64, 64)``."""
+    def _geometry(self, actions: Tensor) -> tuple[Tensor, Tensor, tuple[Tensor, Tensor]]:
+        """Per-pixel features ``(N, 9, 64, 64)``, the prior alpha logit ``(N, 1, 64, 64)``
+        and, for the noise maps, the nearest point's curve parameter and the side of the
+        centre line (±1), both ``(N, 1, 64, 64)``."""
         n = actions.shape[0]
         pts = _bezier(actions, self.segments + 1)                      # (N, S+1, 2)
         a, ab = pts[:, :-1], pts[:, 1:] - pts[:, :-1]                  # (N, S, 2)
@@ -106,6 +118,7 @@ class NeuralPainter(nn.Module):
         u_n = ((ap_n * ab_n).sum(-1) / (ab_n * ab_n).sum(-1).clamp_min(1e-6)).clamp(0, 1)
         diff = ap_n - u_n[..., None] * ab_n
         d2 = (diff * diff).sum(-1)                                     # (N, P)
+        side = torch.sign(ab_n[..., 0] * diff[..., 1] - ab_n[..., 1] * diff[..., 0]).detach()
         dist = (d2 + 1e-4).sqrt()
         t = (idx.to(actions.dtype) + u_n) / self.segments
         pressure = actions[:, :1] + (actions[:, 1:2] - actions[:, :1]) * t
@@ -119,13 +132,38 @@ class NeuralPainter(nn.Module):
         ], 1)
         prior = self.prior_gain * (radius - dist)
         shape = (n, -1, CELL, CELL)
-        return feats.reshape(shape), prior.reshape(shape)
+        along = (t.detach().reshape(shape), side.reshape(shape))
+        return feats.reshape(shape), prior.reshape(shape), along
 
-    def forward(self, actions: Tensor) -> Tensor:
+    def sample_noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """``(n, noise, KNOTS)`` noise signals along each stroke (standard normal)."""
+        device = generator.device if generator is not None else self.grid.device
+        return torch.randn(n, self.noise, NOISE_KNOTS, generator=generator,
+                           device=device).to(self.grid.device)
+
+    def _noise_maps(self, noise: Tensor, t: Tensor, side: Tensor) -> Tensor:
+        """The signals ``(N, noise, KNOTS)`` read at each pixel's nearest curve parameter
+        ``t (N, 1, 64, 64)``, linearly between knots; odd maps change sign across the
+        centre line (``side``), so one signal can push both edges the same way, as a
+        randomly offset dab does."""
+        n, c, k = noise.shape
+        pos = t.flatten(1) * (k - 1)                                       # (N, P)
+        lo = pos.floor().long().clamp(0, k - 2)
+        frac = (pos - lo)[:, None]
+        take = lambda i: noise.gather(2, i[:, None].expand(-1, c, -1))   # noqa: E731
+        maps = take(lo) * (1 - frac) + take(lo + 1) * frac                 # (N, C, P)
+        odd = (torch.arange(c, device=noise.device) % 2 == 1)[None, :, None]
+        maps = torch.where(odd, maps * side.flatten(1)[:, None], maps)
+        return maps.reshape(n, c, CELL, CELL)
+
+    def forward(self, actions: Tensor, noise: Tensor | None = None) -> Tensor:
         """Paint each action on its own transparent 64×64 cell.
 
         Args:
             actions: ``(N, 12)`` in [0, 1].
+            noise: ``(N, noise, KNOTS)`` signals along each stroke for a painter with
+                noise inputs; None draws them from torch's generator
+                (:meth:`sample_noise`). Ignored without noise inputs.
 
         Returns:
             ``(N, 4, 64, 64)`` straight RGBA in [0, 1].
@@ -133,7 +171,14 @@ class NeuralPainter(nn.Module):
         if actions.dim() != 2 or actions.shape[1] != ACTION_DIM:
             raise ValueError(f"expected actions of shape (N, {ACTION_DIM}), "
                              f"got {tuple(actions.shape)}")
-        feats, prior = self._geometry(actions)
+        feats, prior, along = self._geometry(actions)
+        if self.noise:
+            if noise is None:
+                noise = self.sample_noise(actions.shape[0])
+            if tuple(noise.shape) != (actions.shape[0], self.noise, NOISE_KNOTS):
+                raise ValueError(f"expected noise of shape ({actions.shape[0]}, {self.noise}, "
+                                 f"{NOISE_KNOTS}), got {tuple(noise.shape)}")
+            feats = torch.cat([feats, self._noise_maps(noise.to(feats.dtype), *along)], 1)
         length = (actions[:, 10:12] - actions[:, 6:8]).norm(dim=1, keepdim=True)
         film = self.embed(torch.cat([actions, length], 1))[..., None, None]
         h = F.silu(self.inp(feats) + film)

@@ -173,6 +173,16 @@ def _paint(lib: ctypes.CDLL, brush: int, surface: int, action: list[float],
     to(x2, y2, 0.0, 0.01)
 
 
+def _advance_random(lib: ctypes.CDLL, brush: int, surface: int, dabs: int) -> None:
+    """Paint ``dabs`` input events far off the surface: the brush's random generator (seeded
+    the same for every new brush) moves on as it would have later in a painting."""
+    lib.mypaint_brush_reset(brush)
+    lib.mypaint_brush_new_stroke(brush)
+    lib.mypaint_brush_stroke_to(brush, surface, -1e5, -1e5, 0.0, 0.0, 0.0, 10.0)
+    for i in range(dabs):
+        lib.mypaint_brush_stroke_to(brush, surface, -1e5 + i, -1e5, 1.0, 0.0, 0.0, 0.01)
+
+
 def _tiles(lib: ctypes.CDLL, surface: int, width: int, height: int, clear: bool) -> np.ndarray:
     """The surface's pixels ``(H, W, 4)`` uint16 premultiplied (1 << 15 = 1.0); with
     ``clear`` the tiles are zeroed first (a new fixed surface starts as 0xFFFF)."""
@@ -196,7 +206,8 @@ def _tiles(lib: ctypes.CDLL, surface: int, width: int, height: int, clear: bool)
 def render_actions(actions: Tensor, *, size: tuple[int, int] = (CELL, CELL),
                    origins: Tensor | None = None, cell: float | Tensor = CELL,
                    brush: str = DEFAULT_BRUSH,
-                   background: tuple[float, float, float] | None = None) -> Tensor:
+                   background: tuple[float, float, float] | None = None,
+                   variant: int = 0) -> Tensor:
     """Paint ``actions`` in order on one transparent libmypaint surface.
 
     Args:
@@ -208,6 +219,10 @@ def render_actions(actions: Tensor, *, size: tuple[int, int] = (CELL, CELL),
             each stroke's ``(N,)``.
         brush: a MyPaint preset name, e.g. one of :data:`BRUSHES`.
         background: an RGB colour in [0, 1] to composite onto (alpha becomes 1), or None.
+        variant: 0 paints as a fresh brush does (a render is deterministic); another
+            value first moves the brush's random generator on by that many off-surface
+            events, so presets with random dynamics (dab offsets, tracking noise) paint
+            the same actions as another, equally real, sample.
 
     Returns:
         ``(4, H, W)`` straight RGBA float32 in [0, 1].
@@ -233,6 +248,8 @@ def render_actions(actions: Tensor, *, size: tuple[int, int] = (CELL, CELL),
     surface = lib.mypaint_fixed_tiled_surface_new(width, height)
     try:
         _tiles(lib, surface, width, height, clear=True)
+        if variant:
+            _advance_random(lib, handle, surface, int(variant))
         for action, corner, side in zip(actions.tolist(), corners, cells, strict=True):
             lib.mypaint_surface_begin_atomic(surface)
             _paint(lib, handle, surface, action, corner, side)
@@ -250,6 +267,8 @@ def render_actions(actions: Tensor, *, size: tuple[int, int] = (CELL, CELL),
     return torch.cat([rgb, alpha])
 
 
-def render_stroke(action: Tensor, brush: str = DEFAULT_BRUSH) -> Tensor:
-    """One action ``(12,)`` on its own 64×64 cell: ``(4, 64, 64)`` straight RGBA."""
-    return render_actions(torch.as_tensor(action).reshape(1, ACTION_DIM), brush=brush)
+def render_stroke(action: Tensor, brush: str = DEFAULT_BRUSH, variant: int = 0) -> Tensor:
+    """One action ``(12,)`` on its own 64×64 cell: ``(4, 64, 64)`` straight RGBA
+    (``variant``: see :func:`render_actions`)."""
+    return render_actions(torch.as_tensor(action).reshape(1, ACTION_DIM), brush=brush,
+                          variant=variant)

@@ -43,11 +43,15 @@ def held_out_actions(n: int = 1000, seed: int = HELD_OUT_SEED) -> Tensor:
     return random_actions(n, generator=torch.Generator().manual_seed(seed))
 
 
-def render_targets(actions: Tensor, brush: str = DEFAULT_BRUSH) -> Tensor:
-    """Each action on its own cell through libmypaint: ``(N, 4, 64, 64)`` float RGBA."""
+def render_targets(actions: Tensor, brush: str = DEFAULT_BRUSH, variant: int = 0) -> Tensor:
+    """Each action on its own cell through libmypaint: ``(N, 4, 64, 64)`` float RGBA.
+
+    ``variant`` 0 is the training data's render; another value is another sample of the
+    engine's randomness (:func:`~vecdream.painter.mypaint.render_actions`), which is how
+    the real-vs-real ceiling of a preset with random dynamics is measured."""
     if len(actions) == 0:
         return torch.zeros(0, 4, CELL, CELL)
-    return torch.stack([render_stroke(a, brush) for a in actions])
+    return torch.stack([render_stroke(a, brush, variant) for a in actions])
 
 
 def _to_uint8(rgba: Tensor) -> np.ndarray:
