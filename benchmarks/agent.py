@@ -1,7 +1,9 @@
-"""The painting agent on held-out glyphs: one pass vs optimization, and replay in MyPaint.
+"""The painting agent on held-out glyphs or photos: one pass vs optimization, and replay.
 
-Targets: ``--n`` glyphs from the held-out fonts (``find_fonts("test")``, never seen in
-training) with their own random affine jitter, 64 px, black on white. Every method paints
+Targets (``--targets``): ``glyphs``, ``--n`` glyphs from the held-out fonts
+(``find_fonts("test")``, never seen in training) with their own random affine jitter,
+64 px, black on white; or ``crops``, 64 px crops (64-256 px of the photo) of the held-out
+photos (``targets.HELD_OUT_PHOTOS``, never cropped for training). Every method paints
 ``T`` strokes per glyph (the agent's stroke count) through the same frozen painter, and is
 scored by pixel MSE against the target (lower is better):
 
@@ -13,9 +15,10 @@ scored by pixel MSE against the target (lower is better):
     agent+opt-K  the agent's strokes refined for ``--refine`` steps
 
 Time per image: the agent at batch 1 (median of ``--n`` calls after a warm-up) and at
-batch ``--n``; the optimizers' wall time divided by the glyph count. With libmypaint,
-the agent's strokes are replayed by the real engine (``render_actions`` on each cell,
-composited on white) and compared to the painter's render (PSNR) and the target (MSE).
+batch ``--n``; the optimizers' wall time divided by the glyph count; a 256 px image is 16
+cells painted in one batch. With libmypaint, the agent's strokes are replayed by the real
+engine with the painter's preset (``render_actions`` on each cell, composited on white)
+and compared to the painter's render (PSNR) and the target (MSE).
 
     python benchmarks/agent.py                  # ~10 CPU minutes with the shipped painter
     python benchmarks/agent.py --n 8 --opt-n 4 --steps 20 --refine 5   # smoke
@@ -35,7 +38,7 @@ from vecdream.painter.actions import random_actions
 from vecdream.painter.agent import load_agent, paint
 from vecdream.painter.agent_train import StrokePrior
 from vecdream.painter.model import load_painter
-from vecdream.painter.targets import glyph_targets
+from vecdream.painter.targets import crop_targets, glyph_targets
 from vecdream.painter.trace import refine_actions
 
 
@@ -48,11 +51,12 @@ def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
     return math.inf if m == 0 else 10 * math.log10(1 / m)
 
 
-def replay(actions: torch.Tensor) -> torch.Tensor:
+def replay(actions: torch.Tensor, brush: str) -> torch.Tensor:
     """MyPaint paintings ``(B, 3, 64, 64)`` of ``actions (B, T, 12)`` on white."""
     from vecdream.painter.mypaint import render_actions
 
-    return torch.stack([render_actions(a, background=(1.0, 1.0, 1.0))[:3] for a in actions])
+    return torch.stack([render_actions(a, background=(1.0, 1.0, 1.0), brush=brush)[:3]
+                        for a in actions])
 
 
 def main() -> None:
@@ -65,13 +69,17 @@ def main() -> None:
     ap.add_argument("--painter", default=None, help="painter weights or 'prior'")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--targets", choices=("glyphs", "crops"), default="glyphs")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     painter = StrokePrior() if args.painter == "prior" else load_painter(args.painter)
     agent = load_agent(args.agent)
     strokes = agent.strokes
-    targets = glyph_targets(args.n, generator=torch.Generator().manual_seed(args.seed),
-                            split="test")
+    gen = torch.Generator().manual_seed(args.seed)
+    targets = (glyph_targets(args.n, generator=gen, split="test") if args.targets == "glyphs"
+               else crop_targets(args.n, generator=gen, split="test"))
+    brush = "classic/pen" if args.painter in (None, "prior") else (
+        torch.load(args.painter, weights_only=True).get("brush") or "classic/pen")
     gen = torch.Generator().manual_seed(args.seed + 1)
     start = random_actions(args.n * strokes, generator=gen).reshape(args.n, strokes, -1)
     rows: dict[str, tuple[float, float | None, int]] = {}
@@ -80,6 +88,9 @@ def main() -> None:
         rows["white"] = (mse(torch.ones_like(targets), targets), None, args.n)
         rows["random"] = (mse(paint(start, painter), targets), None, args.n)
         paint(agent(targets), painter)  # warm-up (allocator, kernels)
+        t0 = time.perf_counter()
+        paint(agent(targets[:16]), painter)
+        image_256 = time.perf_counter() - t0
         t0 = time.perf_counter()
         actions = agent(targets)
         one_pass = paint(actions, painter)
@@ -107,8 +118,8 @@ def main() -> None:
             rows[f"agent+opt-{args.refine}"] = (mse(paint(refined, painter), sub), ref_s, k)
 
     print(f"painter {args.painter or 'shipped'}, agent {args.agent or 'shipped'} "
-          f"({strokes} strokes/glyph), {args.threads} thread(s), held-out fonts")
-    print("| method | glyphs | pixel MSE | vs random start | vs white page | s per image |")
+          f"({strokes} strokes/cell), {args.threads} thread(s), held-out {args.targets}")
+    print("| method | cells | pixel MSE | vs random start | vs white page | s per image |")
     print("|---|---|---|---|---|---|")
     for name, (loss, secs, n) in rows.items():
         t = "" if secs is None else f"{secs:.4f}"
@@ -116,7 +127,8 @@ def main() -> None:
               f"{loss / rows['white'][0]:.3f}x | {t} |")
     print(f"agent at batch {args.n}: {batch_s * 1000:.1f} ms per image; batch 1 "
           f"{rows['agent'][1] * 1000:.1f} ms; opt-{args.steps} / agent time: "
-          f"{opt_s / rows['agent'][1]:.0f}x")
+          f"{opt_s / rows['agent'][1]:.0f}x; a 256 px image (16 cells, one batch) "
+          f"{image_256:.3f} s")
 
     from vecdream.painter.mypaint import mypaint_available
 
@@ -124,8 +136,8 @@ def main() -> None:
         print("replay: libmypaint not installed")
         return
     t0 = time.perf_counter()
-    real = replay(actions)
-    print(f"replay in MyPaint ({args.n} glyphs, {(time.perf_counter() - t0) / args.n:.3f} "
+    real = replay(actions, brush)
+    print(f"replay in MyPaint, {brush} ({args.n} cells, {(time.perf_counter() - t0) / args.n:.3f} "
           f"s each): PSNR vs painter {psnr(real, one_pass):.2f} dB, MSE vs target "
           f"{mse(real, targets):.5f} (painter {rows['agent'][0]:.5f}, white "
           f"{rows['white'][0]:.5f})")

@@ -40,7 +40,7 @@ import torch
 from vecdream.painter.actions import random_actions
 from vecdream.painter.model import SHIPPED_WEIGHTS, NeuralPainter, load_painter
 from vecdream.painter.mypaint import DEFAULT_BRUSH, mypaint_available
-from vecdream.painter.strokes_data import held_out_actions, render_targets
+from vecdream.painter.strokes_data import ANOTHER_SAMPLE, held_out_actions, render_targets
 from vecdream.painter.texture import spectral_distance
 from vecdream.painter.train import fidelity
 
@@ -52,6 +52,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--also", type=Path, nargs="*", default=[], help="more painters to score")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--sheet", type=Path, default=None,
+                   help="write a PNG: 8 held-out strokes (columns) by the engine, its other "
+                        "sample and each painter (rows), on white, 3x")
     return p.parse_args(argv)
 
 
@@ -72,6 +75,17 @@ def mean_stroke(brush: str) -> torch.Tensor:
     return torch.cat([premul / alpha.clamp_min(1e-6), alpha], 1)
 
 
+def write_sheet(path: Path, rows: list[torch.Tensor]) -> None:
+    """Rows of ``(8, 4, 64, 64)`` straight RGBA strokes, composited on white, as one PNG."""
+    from PIL import Image
+
+    on_white = [r[:, :3] * r[:, 3:] + 1 - r[:, 3:] for r in rows]
+    grid = torch.cat([torch.cat(list(r), 2) for r in on_white], 1)
+    img = Image.fromarray((grid.permute(1, 2, 0).clamp(0, 1).numpy() * 255).round()
+                          .astype("uint8"))
+    img.resize((img.width * 3, img.height * 3), Image.Resampling.NEAREST).save(path)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -84,16 +98,20 @@ def main(argv: list[str] | None = None) -> None:
     start = time.process_time()
     targets = render_targets(actions, brush)
     engine_ms = 1000 * (time.process_time() - start) / args.n
-    results = {}
+    results, sheet = {}, [targets[:8]]
     painters = [("painter", load_painter(path)), ("untrained", NeuralPainter())]
     painters += [(str(w), load_painter(w)) for w in args.also]
     for name, painter in painters:
         painter.eval()
         torch.manual_seed(0)  # the noise of painters that take noise
         strokes, ms = timed_paint(painter, actions)
+        if name != "untrained":
+            sheet.append(strokes[:8])
         results[name] = {**fidelity(strokes, targets), **spectral_distance(strokes, targets),
                          "ms_per_stroke": ms}
-    again = render_targets(actions, brush, variant=1)
+    again = render_targets(actions, brush, variant=ANOTHER_SAMPLE)
+    if args.sheet is not None:
+        write_sheet(args.sheet, [sheet[0], again[:8], *sheet[1:]])
     results["engine, another sample"] = {**fidelity(again, targets),
                                          **spectral_distance(again, targets),
                                          "ms_per_stroke": engine_ms}

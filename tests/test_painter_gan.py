@@ -14,7 +14,7 @@ from torch.nn import functional as F
 
 from vecdream.cli import main
 from vecdream.painter.actions import random_actions
-from vecdream.painter.model import NOISE_KNOTS, NeuralPainter, load_painter
+from vecdream.painter.model import NOISE_KNOTS, PAINTERS, NeuralPainter, load_painter
 from vecdream.painter.strokes_data import StrokeDataset, held_out_actions, render_targets
 from vecdream.painter.texture import radial_log_power, spectral_distance
 from vecdream.painter.train import fidelity
@@ -30,7 +30,7 @@ torch.set_num_threads(1)
 
 def test_noise_inputs_start_from_the_same_strokes_and_then_vary_them():
     actions = random_actions(4, torch.Generator().manual_seed(1))
-    base = load_painter(brush="tanda/marker-01")
+    base = load_painter(brush="classic/pen")  # an L1 painter, no noise inputs
     grown = add_noise_inputs(base, 2)
     assert grown.config["noise"] == 2 and all(p.requires_grad for p in grown.parameters())
     with torch.no_grad():
@@ -111,6 +111,18 @@ def test_phases_checkpoint_resume_and_a_loadable_painter(tmp_path):
     painter = load_painter(tmp_path / "run" / "gan_painter.pt")
     assert painter.noise == 2
     assert painter(val[0]).shape == (4, 4, 64, 64)
+
+
+def test_the_shipped_marker_painter_is_the_adversarial_one():
+    painter = load_painter(brush="tanda/marker-01")
+    ckpt = torch.load(PAINTERS["tanda/marker-01"], weights_only=True)
+    assert painter.noise == 2 and ckpt["training"] == "adversarial"
+    actions = held_out_actions(8)
+    gen = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        one = painter(actions, painter.sample_noise(8, gen))
+        two = painter(actions, painter.sample_noise(8, gen))
+    assert 0 < (one - two).abs().max() and fidelity(one, two)["iou"] > 0.85
 
 
 def test_critic_scores_patches_from_stroke_and_geometry():

@@ -132,6 +132,7 @@ def test_example_and_notebook_run(tmp_path, run_notebook):
     run = run_notebook("painter.ipynb", "N = ", "N = 6")
     text = run.text
     assert "engine vs painter: alpha IoU" in text
+    assert "another engine sample: alpha IoU" in text and "painter: alpha IoU" in text
     assert "image/png" in run.kinds
 
 

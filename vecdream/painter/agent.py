@@ -18,14 +18,16 @@ from pathlib import Path
 
 import torch
 from torch import Tensor, nn
+from torch.nn import functional as F
 
 from .actions import ACTION_DIM, CELL
 from .frozen import load_frozen
 
-__all__ = ["PaintingAgent", "composite", "paint", "agent_checkpoint", "load_agent",
-           "SHIPPED_AGENT"]
+__all__ = ["COLOURS", "PaintingAgent", "composite", "paint", "agent_checkpoint", "load_agent",
+           "SHIPPED_AGENT", "target_colours"]
 
 SHIPPED_AGENT = Path(__file__).with_name("weights") / "glyph_agent.pt"
+COLOURS = ("learned", "target")  # where a stroke's colour comes from (PaintingAgent)
 FORMAT = "vecdream-painting-agent"
 
 
@@ -55,6 +57,17 @@ def paint(actions: Tensor, painter: nn.Module, background: float | Tensor = 1.0)
     return composite(strokes, background)
 
 
+def target_colours(actions: Tensor, images: Tensor) -> Tensor:
+    """``actions (B, T, 12)`` recoloured from ``images (B, 3, 64, 64)``: each stroke takes
+    the image's colour (box-blurred over 5 px) at its curve's midpoint. Differentiable
+    w.r.t. the stroke's control points, so training moves strokes onto fitting colours."""
+    p0, p1, p2 = (actions[..., k:k + 2] for k in (6, 8, 10))
+    mid = 0.25 * p0 + 0.5 * p1 + 0.25 * p2                                # (B, T, 2)
+    blurred = F.avg_pool2d(images, 5, 1, 2, count_include_pad=False)
+    rgb = F.grid_sample(blurred, mid[:, :, None] * 2 - 1, align_corners=False)  # (B,3,T,1)
+    return torch.cat([actions[..., :3], rgb[..., 0].transpose(1, 2), actions[..., 6:]], -1)
+
+
 class PaintingAgent(nn.Module):
     """Image → actions: ``forward(images (B, 3, 64, 64)) -> (B, T, 12)`` in [0, 1].
 
@@ -62,18 +75,28 @@ class PaintingAgent(nn.Module):
         strokes: ``T``, actions per 64 px cell.
         hidden: LSTM width (and of the image code).
         width: channels of the first conv layer (doubling twice).
+        colour: ``"learned"`` (the network picks each stroke's colour) or ``"target"``:
+            the agent predicts geometry only and each stroke takes the target's colour at
+            its curve's midpoint (blurred over 5 px), as Paint Transformer does. On photos
+            that is what a painter does; the network's effort goes into where strokes go.
 
     The encoder sees two extra coordinate channels (CoordConv): stroke positions are
     absolute, and plain convolutions are translation-invariant. About 1.6 M parameters
     at the defaults.
     """
 
-    def __init__(self, strokes: int = 10, hidden: int = 256, width: int = 32) -> None:
+    def __init__(self, strokes: int = 10, hidden: int = 256, width: int = 32,
+                 colour: str = "learned") -> None:
         super().__init__()
         if strokes < 1:
             raise ValueError(f"strokes: expected >= 1, got {strokes}")
+        if colour not in COLOURS:
+            raise ValueError(f"colour: expected one of {', '.join(COLOURS)}, got {colour!r}")
         self.config = {"strokes": int(strokes), "hidden": int(hidden), "width": int(width)}
+        if colour != "learned":
+            self.config["colour"] = colour
         self.strokes = int(strokes)
+        self.colour = colour
         w = int(width)
 
         def block(cin: int, cout: int) -> nn.Sequential:
@@ -116,7 +139,8 @@ class PaintingAgent(nn.Module):
             h, c = self.cell(torch.cat([code + self.queries[step], prev], 1), (h, c))
             prev = torch.sigmoid(self.head(h))
             out.append(prev)
-        return torch.stack(out, 1)
+        actions = torch.stack(out, 1)
+        return target_colours(actions, images) if self.colour == "target" else actions
 
 
 def agent_checkpoint(agent: PaintingAgent, *, half: bool = False, **extra) -> bytes:

@@ -50,6 +50,7 @@ class AgentTrainConfig:
     batch: int = 16
     strokes: int = 10
     hidden: int = 256
+    colour: str = "learned"
     lr: float = 3e-4
     critic_lr: float = 2e-4
     content_weight: float = 1.0
@@ -189,12 +190,14 @@ def train_agent(config: AgentTrainConfig, painter: nn.Module, out: str | Path, *
         ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=True)
         config = AgentTrainConfig(**{**ckpt["train_config"], "steps": config.steps})
     torch.manual_seed(config.seed)
-    agent = PaintingAgent(strokes=config.strokes, hidden=config.hidden)
+    agent = PaintingAgent(strokes=config.strokes, hidden=config.hidden, colour=config.colour)
     critic = Critic()
     if init is not None and ckpt is None:
         start = load_agent(init)
-        if start.config != agent.config:
-            raise ValueError(f"init agent {init} has {start.config}, expected {agent.config}")
+        # where colours come from is not a weight: a glyph agent can start a photo agent
+        shape = {k: v for k, v in agent.config.items() if k != "colour"}
+        if {k: v for k, v in start.config.items() if k != "colour"} != shape:
+            raise ValueError(f"init agent {init} has {start.config}, expected {shape}")
         agent.load_state_dict(start.state_dict())
     opt_a = torch.optim.Adam(agent.parameters(), lr=config.lr)
     opt_c = torch.optim.Adam(critic.parameters(), lr=config.critic_lr, betas=(0.0, 0.9))

@@ -49,6 +49,9 @@ def _threads(threads: int | None) -> None:
 @click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True)
 @click.option("--strokes", type=click.IntRange(min=1), default=10, show_default=True,
               help="Strokes per 64 px cell.")
+@click.option("--colour", type=click.Choice(["learned", "target"]), default="learned",
+              show_default=True, help="Stroke colours: predicted, or the target's at each "
+                                      "stroke (geometry only: for photos).")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=3e-4,
               show_default=True)
 @click.option("--content-weight", type=click.FloatRange(min=0), default=1.0,
@@ -65,7 +68,7 @@ def _threads(threads: int | None) -> None:
 @click.option("--resume", is_flag=True, help="Continue from OUT.ckpt when it exists.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="torch CPU threads.")
-def train_agent_command(out, painter_path, init, targets, steps, batch, strokes, lr,
+def train_agent_command(out, painter_path, init, targets, steps, batch, strokes, colour, lr,
                         content_weight, adv_weight, pool, precondition, seed,
                         checkpoint_every, resume, threads) -> None:
     """Train a painting agent through the frozen neural painter."""
@@ -91,7 +94,7 @@ def train_agent_command(out, painter_path, init, targets, steps, batch, strokes,
             pre = load_precondition(precondition, painter)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--precondition'") from None
-    config = AgentTrainConfig(steps=steps, batch=batch, strokes=strokes, lr=lr,
+    config = AgentTrainConfig(steps=steps, batch=batch, strokes=strokes, colour=colour, lr=lr,
                               content_weight=content_weight, adv_weight=adv_weight,
                               targets=targets, pool=pool, seed=seed,
                               checkpoint_every=checkpoint_every)

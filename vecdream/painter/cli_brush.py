@@ -124,7 +124,7 @@ def fidelity_command(weights: Path | None, count: int, brush: str | None,
 
     from .model import SHIPPED_WEIGHTS, NeuralPainter, load_painter
     from .mypaint import DEFAULT_BRUSH
-    from .strokes_data import held_out_actions, render_targets
+    from .strokes_data import ANOTHER_SAMPLE, held_out_actions, render_targets
     from .texture import spectral_distance
     from .train import evaluate, fidelity
 
@@ -142,7 +142,7 @@ def fidelity_command(weights: Path | None, count: int, brush: str | None,
     with torch.no_grad():
         torch.manual_seed(0)  # the noise of a painter that takes noise
         strokes = torch.cat([painter(actions[i:i + 100]) for i in range(0, count, 100)])
-        again = render_targets(actions, brush, variant=1)
+        again = render_targets(actions, brush, variant=ANOTHER_SAMPLE)
     result = {"brush": brush, "n": count, **fidelity(strokes, targets),
               **spectral_distance(strokes, targets),
               "untrained": evaluate(NeuralPainter(), actions, targets),

@@ -24,8 +24,8 @@ import torch
 from PIL import Image, ImageDraw, ImageFont
 from torch import Tensor
 
-__all__ = ["TARGET_KINDS", "GLYPH_CHARS", "find_fonts", "glyph_targets", "crop_targets",
-           "seed_targets", "make_targets", "text_image"]
+__all__ = ["TARGET_KINDS", "GLYPH_CHARS", "HELD_OUT_PHOTOS", "find_fonts", "glyph_targets",
+           "crop_targets", "seed_targets", "make_targets", "text_image"]
 
 TARGET_KINDS = ("glyphs", "crops", "seeds", "mixed")
 GLYPH_CHARS = string.ascii_letters + string.digits
@@ -33,6 +33,7 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local
 # Photographs of skimage.data that ship inside the wheel (no pooch download).
 SKIMAGE_IMAGES = ("astronaut", "coffee", "chelsea", "rocket", "camera", "coins", "moon",
                   "page", "text", "immunohistochemistry", "hubble_deep_field", "retina")
+HELD_OUT_PHOTOS = ("coffee", "chelsea")  # the paint benchmarks' photos: never trained on
 SIDE = 64
 
 
@@ -108,13 +109,17 @@ def _stack(images: list[np.ndarray], n: int) -> Tensor:
         n, 3, SIDE, SIDE)
 
 
-def _skimage_photos() -> list[np.ndarray]:
+def _skimage_photos(split: str = "all") -> list[np.ndarray]:
+    if split not in ("train", "test", "all"):
+        raise ValueError(f"split: expected 'train', 'test' or 'all', got {split!r}")
     try:
         from skimage import data
     except ImportError as exc:
         raise ImportError("photo crops need scikit-image: pip install scikit-image") from exc
+    names = {"all": SKIMAGE_IMAGES, "test": HELD_OUT_PHOTOS,
+             "train": tuple(n for n in SKIMAGE_IMAGES if n not in HELD_OUT_PHOTOS)}[split]
     photos = []
-    for name in SKIMAGE_IMAGES:
+    for name in names:
         try:
             img = np.asarray(getattr(data, name)())
         except Exception:  # noqa: BLE001 - an image needing a download is skipped
@@ -128,13 +133,15 @@ def _skimage_photos() -> list[np.ndarray]:
     return photos
 
 
-def crop_targets(n: int, *, generator: torch.Generator | None = None) -> Tensor:
-    """``n`` random square crops of ``skimage.data`` photographs, 64–256 px resized to 64.
+def crop_targets(n: int, *, generator: torch.Generator | None = None,
+                 split: str = "all") -> Tensor:
+    """``n`` random square crops of ``skimage.data`` photographs, 64–256 px resized to 64;
+    ``split`` ``"train"`` leaves out :data:`HELD_OUT_PHOTOS`, ``"test"`` crops only them.
 
     Raises:
         ImportError: scikit-image is not installed (one line saying how to install it).
     """
-    photos = _skimage_photos()
+    photos = _skimage_photos(split)
     rng = _rng(generator)
     out = []
     for _ in range(n):
@@ -174,13 +181,14 @@ def make_targets(kind: str, n: int, *, generator: torch.Generator | None = None,
     if kind == "glyphs":
         return glyph_targets(n, generator=generator, split=split)
     if kind == "crops":
-        return crop_targets(n, generator=generator)
+        return crop_targets(n, generator=generator, split=split)
     if kind == "seeds":
         return seed_targets(n, generator=generator)
     if kind == "mixed":
         k = n // 3
         parts = [glyph_targets(n - 2 * k, generator=generator, split=split, colour=True),
-                 crop_targets(k, generator=generator), seed_targets(k, generator=generator)]
+                 crop_targets(k, generator=generator, split=split),
+                 seed_targets(k, generator=generator)]
         mixed = torch.cat(parts)
         return mixed[torch.randperm(n, generator=generator)]
     raise ValueError(f"targets: expected one of {', '.join(TARGET_KINDS)}, got {kind!r}")

@@ -1,0 +1,74 @@
+"""The photo agent's parts (issue 22, item 4): strokes coloured from the target, held-out
+photos, an agent started from the glyph agent's weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from vecdream.painter.actions import random_actions
+from vecdream.painter.agent import PaintingAgent, agent_checkpoint, load_agent, target_colours
+from vecdream.painter.agent_train import AgentTrainConfig, StrokePrior, train_agent
+from vecdream.painter.targets import HELD_OUT_PHOTOS, _skimage_photos, crop_targets
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def test_strokes_take_the_colour_under_their_midpoint_with_gradients():
+    image = torch.zeros(1, 3, 64, 64)
+    image[:, 0, :, :32] = 1.0  # red on the left half, black on the right
+    actions = random_actions(2, torch.Generator().manual_seed(0))[None].clone()
+    actions[0, 0, 6:12] = torch.tensor([0.1, 0.2, 0.2, 0.3, 0.3, 0.2])  # midpoint left
+    actions[0, 1, 6:12] = torch.tensor([0.7, 0.5, 0.8, 0.6, 0.9, 0.5])  # midpoint right
+    actions.requires_grad_(True)
+    out = target_colours(actions, image)
+    assert torch.allclose(out[0, 0, 3:6], torch.tensor([1.0, 0.0, 0.0]), atol=1e-5)
+    assert torch.allclose(out[0, 1, 3:6], torch.zeros(3), atol=1e-5)
+    assert torch.equal(out[..., :3], actions[..., :3]) and torch.equal(out[..., 6:],
+                                                                        actions[..., 6:])
+    # a stroke on the red/black edge feels a gradient along x
+    edge = actions.detach().clone()
+    edge[0, 0, 6:12] = torch.tensor([0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
+    edge.requires_grad_(True)
+    target_colours(edge, image)[0, 0, 3].backward()
+    assert edge.grad[0, 0, 6] < 0
+
+
+def test_a_target_coloured_agent_round_trips_and_starts_from_a_glyph_agent(tmp_path):
+    agent = PaintingAgent(strokes=3, hidden=32, width=8, colour="target").eval()
+    assert agent.config["colour"] == "target"
+    images = torch.rand(2, 3, 64, 64)
+    with torch.no_grad():
+        actions = agent(images)
+    assert torch.allclose(actions, target_colours(actions, images))
+    (tmp_path / "a.pt").write_bytes(agent_checkpoint(agent))
+    again = load_agent(tmp_path / "a.pt")
+    assert again.colour == "target"
+    with torch.no_grad():
+        assert torch.allclose(again(images), actions, atol=1e-6)
+    with pytest.raises(ValueError, match="colour"):
+        PaintingAgent(colour="paint")
+    glyph = PaintingAgent(strokes=3, hidden=32, width=32)
+    (tmp_path / "g.pt").write_bytes(agent_checkpoint(glyph))
+    config = AgentTrainConfig(steps=1, batch=2, strokes=3, hidden=32, colour="target",
+                              targets="seeds", pool=4, adv_weight=0)
+    trained = train_agent(config, StrokePrior(segments=4), tmp_path / "p.pt",
+                          init=tmp_path / "g.pt")
+    assert trained.colour == "target" and load_agent(tmp_path / "p.pt").colour == "target"
+
+
+def test_held_out_photos_are_never_training_crops():
+    data = pytest.importorskip("skimage.data")
+    gen = torch.Generator().manual_seed(0)
+    test = crop_targets(6, generator=gen, split="test")
+    train = crop_targets(6, generator=gen, split="train")
+    assert test.shape == train.shape == (6, 3, 64, 64)
+    held = [np.asarray(getattr(data, name)())[..., :3] for name in HELD_OUT_PHOTOS]
+    test_photos, train_photos = _skimage_photos("test"), _skimage_photos("train")
+    assert len(test_photos) == len(held) and len(train_photos) >= 6
+    assert all(np.array_equal(a, b) for a, b in zip(test_photos, held, strict=True))
+    assert not any(a.shape == b.shape and np.array_equal(a, b)
+                   for a in train_photos for b in held)
+    with pytest.raises(ValueError, match="split"):
+        crop_targets(1, split="validation")
