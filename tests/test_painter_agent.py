@@ -253,3 +253,7 @@ def test_example_and_notebook_run(tmp_path, run_notebook, capsys):
     assert "image/png" in run.kinds
     text = run.text
     assert "one pass" in text and (tmp_path / "nb" / "trace.svg").is_file()
+    assert "photo, one pass: pixel MSE" in text
+    photo = runpy.run_path(str(ROOT / "examples" / "trace_photo.py"))
+    photo["main"](["--width", "64", "--out", str(tmp_path / "photo")])
+    assert (tmp_path / "photo" / "trace_photo.svg").is_file()

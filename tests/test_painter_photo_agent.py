@@ -72,3 +72,30 @@ def test_held_out_photos_are_never_training_crops():
                    for a in train_photos for b in held)
     with pytest.raises(ValueError, match="split"):
         crop_targets(1, split="validation")
+
+
+def test_the_shipped_photo_agent_paints_with_its_own_brush(tmp_path):
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from vecdream.cli import main
+    from vecdream.painter.agent import AGENTS
+
+    agent = load_agent("photo")
+    assert agent.colour == "target" and AGENTS["photo"][1] == "deevad/brush"
+    with pytest.raises(ValueError, match="glyphs, photo"):
+        load_agent(tmp_path / "none.pt")
+    image = np.zeros((40, 70, 3), np.uint8)
+    image[:, :35] = (200, 60, 20)
+    image[:, 35:] = (30, 90, 200)
+    Image.fromarray(image).save(tmp_path / "two.png")
+    out = tmp_path / "two.svg"
+    result = CliRunner().invoke(main, ["trace", str(tmp_path / "two.png"), "--out", str(out),
+                                       "--agent", "photo", "--no-replay", "--cell", "40"])
+    assert result.exit_code == 0, result.output
+    doc = __import__("json").loads(out.with_suffix(".json").read_text())
+    assert doc["brush"] == "deevad/brush" and doc["metadata"]["agent"] == "photo"
+    painted = np.asarray(Image.open(out.with_suffix(".png")).convert("RGB")).astype(float)
+    # colours come from the photo: the left half paints orange, the right half blue
+    assert painted[:, :30, 0].mean() > painted[:, :30, 2].mean() + 40
+    assert painted[:, 40:, 2].mean() > painted[:, 40:, 0].mean() + 40

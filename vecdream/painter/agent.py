@@ -23,10 +23,14 @@ from torch.nn import functional as F
 from .actions import ACTION_DIM, CELL
 from .frozen import load_frozen
 
-__all__ = ["COLOURS", "PaintingAgent", "composite", "paint", "agent_checkpoint", "load_agent",
-           "SHIPPED_AGENT", "target_colours"]
+__all__ = ["AGENTS", "COLOURS", "PaintingAgent", "composite", "paint", "agent_checkpoint",
+           "load_agent", "SHIPPED_AGENT", "target_colours"]
 
 SHIPPED_AGENT = Path(__file__).with_name("weights") / "glyph_agent.pt"
+AGENTS = {"glyphs": (SHIPPED_AGENT, "classic/pen"),
+          "photo": (SHIPPED_AGENT.with_name("photo_agent.pt"), "deevad/brush")}
+"""The agents that ship, by name: (weights, the MyPaint preset of the painter each was
+trained through, which paints and replays its strokes)."""
 COLOURS = ("learned", "target")  # where a stroke's colour comes from (PaintingAgent)
 FORMAT = "vecdream-painting-agent"
 
@@ -159,13 +163,16 @@ def agent_checkpoint(agent: PaintingAgent, *, half: bool = False, **extra) -> by
 def load_agent(path: str | Path | None = None, device: str | torch.device = "cpu"
                ) -> PaintingAgent:
     """A frozen agent in eval mode from a file written by :func:`agent_checkpoint` (or a
-    training checkpoint of :mod:`~vecdream.painter.agent_train`); None is the shipped
-    glyph agent.
+    training checkpoint of :mod:`~vecdream.painter.agent_train`), or a name of
+    :data:`AGENTS`; None is the shipped glyph agent.
 
     Raises:
         ValueError: (one line) the file is missing or is not an agent checkpoint.
     """
-    path = SHIPPED_AGENT if path is None else Path(path)
+    if path is None or str(path) in AGENTS:
+        path = AGENTS[str(path or "glyphs")][0]
+    path = Path(path)
     return load_frozen(path, lambda config: PaintingAgent(**config), kind="painting agent",
                        missing=f"agent weights not found: {path} (train one with "
-                               "`vecdream painter train-agent`)", fmt=FORMAT, device=device)
+                               "`vecdream painter train-agent`, or name a shipped agent: "
+                               f"{', '.join(AGENTS)})", fmt=FORMAT, device=device)

@@ -123,8 +123,9 @@ def train_agent_command(out, painter_path, init, targets, steps, batch, strokes,
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="strokes.svg (also writes .png, .json and, with libmypaint, _replay.png); "
                    ".pdf adds a PDF.")
-@click.option("--agent", "agent_path", default=None,
-              help="Agent weights (default: the shipped glyph agent).")
+@click.option("--agent", "agent_path", default="glyphs", show_default=True,
+              help="A shipped agent (glyphs: black-on-white glyphs through the pen; photo: "
+                   "photos through deevad/brush, colours from the image) or weights.")
 @click.option("--painter", "painter_path", default=None,
               help="Painter weights (default: the shipped one).")
 @click.option("--refine", type=click.IntRange(min=0), default=0, show_default=True,
@@ -134,7 +135,8 @@ def train_agent_command(out, painter_path, init, targets, steps, batch, strokes,
 @click.option("--cell", type=click.IntRange(min=4), default=None,
               help="Cell side in image pixels [default: 64, or a smaller image's long side].")
 @click.option("--brush", default=None,
-              help=f"MyPaint preset of the replay: {', '.join(BRUSHES)}.")
+              help=f"MyPaint preset of the replay: {', '.join(BRUSHES)} [default: the "
+                   "shipped agent's, else classic/pen].")
 @click.option("--no-replay", is_flag=True, help="Skip the libmypaint replay.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="torch CPU threads.")
@@ -156,7 +158,15 @@ def trace_command(image, out, agent_path, painter_path, refine, lr, cell, brush,
         agent = load_agent(agent_path)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--agent'") from None
+    from vecdream.painter.agent import AGENTS
+
+    shipped_brush = AGENTS[agent_path][1] if agent_path in AGENTS else None
+    if painter_path is None and shipped_brush is not None:
+        from vecdream.painter.model import PAINTERS
+
+        painter_path = str(PAINTERS[shipped_brush])  # the painter the agent learned with
     painter = _painter(painter_path)
+    brush = brush or shipped_brush
     if brush is not None:
         from vecdream.painter.mypaint import BRUSHES
 
@@ -173,8 +183,8 @@ def trace_command(image, out, agent_path, painter_path, refine, lr, cell, brush,
         with tqdm(total=refine * chunks, desc="refine", unit="step") as bar:
             result = refine_trace(result, target, painter, refine, lr=lr,
                                   on_step=lambda: bar.update(1))
-    meta = {"command": "trace", "image": image.name, "agent": Path(agent_path).name
-            if agent_path else "glyph_agent.pt", "refine": refine, "cell": result.cell}
+    meta = {"command": "trace", "image": image.name, "agent": Path(agent_path).name,
+            "refine": refine, "cell": result.cell}
     files = save_trace(result, outputs.svg, metadata=meta, brush=brush,
                        replay=not no_replay, pdf=outputs.pdf is not None)
     n = result.actions.shape[0] * result.actions.shape[1]
