@@ -65,6 +65,9 @@ def main() -> None:
                    default=("content", "pixels", "layers", "photo"),
                    help="the runs: photo is layers with the colours from the target")
     p.add_argument("--painters", nargs="+", choices=PAINTERS, default=list(PAINTERS))
+    p.add_argument("--targets", nargs="+", default=["face", "chelsea"],
+                   help="'face' (drawn here) or scikit-image photo names, e.g. coffee "
+                        "astronaut (photos no brush setting was tuned on)")
     p.add_argument("--out", type=Path, default=Path("out/bench_brush_paint"))
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -72,8 +75,8 @@ def main() -> None:
     net = load_net("efficientnet_lite0")
     print(f"{'target':<8} {'painter':<16} {'objective':<17} {'feature/blank':>13} "
           f"{'PSNR dB':>8} {'strokes':>7} {'s':>5}")
-    for name, target in (("face", face(args.size)), ("chelsea", sample_photo("chelsea",
-                                                                               args.size))):
+    for name in args.targets:
+        target = face(args.size) if name == "face" else sample_photo(name, args.size)
         h, w = target.shape[1:]
         base = content(net, "blocks.2", target)
 
