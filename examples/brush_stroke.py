@@ -29,7 +29,7 @@ from vecdream.painter.model import PAINTERS, load_painter
 from vecdream.painter.mypaint import DEFAULT_BRUSH, mypaint_available
 from vecdream.painter.strokes_data import ANOTHER_SAMPLE, render_targets
 from vecdream.painter.texture import spectral_distance
-from vecdream.painter.train import fidelity
+from vecdream.painter.train import fidelity, paint_batches
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -58,10 +58,8 @@ def main(argv: list[str] | None = None) -> None:
         actions = torch.tensor([args.action], dtype=torch.float32).clamp(0, 1)
     else:
         actions = random_actions(args.n, torch.Generator().manual_seed(args.seed))
-    torch.manual_seed(args.seed)  # a painter with noise inputs draws its grain
-    with torch.no_grad():
-        painted = load_painter(args.weights, brush=None if args.weights else args.brush)(
-            actions)
+    painter = load_painter(args.weights, brush=None if args.weights else args.brush)
+    painted = paint_batches(painter, actions, seed=args.seed)  # noise seeded, if it takes any
     rows = [on_white(painted)]
     if mypaint_available():
         engine = render_targets(actions, args.brush)

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from vecdream.painter.actions import random_actions
-from vecdream.painter.agent import PaintingAgent, agent_checkpoint, load_agent, target_colours
+from vecdream.painter.agent import PaintingAgent, agent_checkpoint, load_agent, midpoint_colours
 from vecdream.painter.agent_train import AgentTrainConfig, StrokePrior, train_agent
 from vecdream.painter.targets import HELD_OUT_PHOTOS, _skimage_photos, crop_targets
 
@@ -22,7 +22,7 @@ def test_strokes_take_the_colour_under_their_midpoint_with_gradients():
     actions[0, 0, 6:12] = torch.tensor([0.1, 0.2, 0.2, 0.3, 0.3, 0.2])  # midpoint left
     actions[0, 1, 6:12] = torch.tensor([0.7, 0.5, 0.8, 0.6, 0.9, 0.5])  # midpoint right
     actions.requires_grad_(True)
-    out = target_colours(actions, image)
+    out = midpoint_colours(actions, image)
     assert torch.allclose(out[0, 0, 3:6], torch.tensor([1.0, 0.0, 0.0]), atol=1e-5)
     assert torch.allclose(out[0, 1, 3:6], torch.zeros(3), atol=1e-5)
     assert torch.equal(out[..., :3], actions[..., :3]) and torch.equal(out[..., 6:],
@@ -31,7 +31,7 @@ def test_strokes_take_the_colour_under_their_midpoint_with_gradients():
     edge = actions.detach().clone()
     edge[0, 0, 6:12] = torch.tensor([0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
     edge.requires_grad_(True)
-    target_colours(edge, image)[0, 0, 3].backward()
+    midpoint_colours(edge, image)[0, 0, 3].backward()
     assert edge.grad[0, 0, 6] < 0
 
 
@@ -41,7 +41,7 @@ def test_a_target_coloured_agent_round_trips_and_starts_from_a_glyph_agent(tmp_p
     images = torch.rand(2, 3, 64, 64)
     with torch.no_grad():
         actions = agent(images)
-    assert torch.allclose(actions, target_colours(actions, images))
+    assert torch.allclose(actions, midpoint_colours(actions, images))
     (tmp_path / "a.pt").write_bytes(agent_checkpoint(agent))
     again = load_agent(tmp_path / "a.pt")
     assert again.colour == "target"

@@ -24,7 +24,7 @@ from .actions import ACTION_DIM, CELL
 from .frozen import load_frozen
 
 __all__ = ["AGENTS", "COLOURS", "PaintingAgent", "composite", "paint", "agent_checkpoint",
-           "load_agent", "SHIPPED_AGENT", "target_colours"]
+           "load_agent", "SHIPPED_AGENT", "midpoint_colours"]
 
 SHIPPED_AGENT = Path(__file__).with_name("weights") / "glyph_agent.pt"
 AGENTS = {"glyphs": (SHIPPED_AGENT, "classic/pen"),
@@ -61,7 +61,7 @@ def paint(actions: Tensor, painter: nn.Module, background: float | Tensor = 1.0)
     return composite(strokes, background)
 
 
-def target_colours(actions: Tensor, images: Tensor) -> Tensor:
+def midpoint_colours(actions: Tensor, images: Tensor) -> Tensor:
     """``actions (B, T, 12)`` recoloured from ``images (B, 3, 64, 64)``: each stroke takes
     the image's colour (box-blurred over 5 px) at its curve's midpoint. Differentiable
     w.r.t. the stroke's control points, so training moves strokes onto fitting colours."""
@@ -144,7 +144,7 @@ class PaintingAgent(nn.Module):
             prev = torch.sigmoid(self.head(h))
             out.append(prev)
         actions = torch.stack(out, 1)
-        return target_colours(actions, images) if self.colour == "target" else actions
+        return midpoint_colours(actions, images) if self.colour == "target" else actions
 
 
 def agent_checkpoint(agent: PaintingAgent, *, half: bool = False, **extra) -> bytes:

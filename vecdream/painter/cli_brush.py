@@ -126,7 +126,7 @@ def fidelity_command(weights: Path | None, count: int, brush: str | None,
     from .mypaint import DEFAULT_BRUSH
     from .strokes_data import ANOTHER_SAMPLE, held_out_actions, render_targets
     from .texture import spectral_distance
-    from .train import evaluate, fidelity
+    from .train import evaluate, fidelity, paint_batches
 
     _engine()
     try:
@@ -139,10 +139,8 @@ def fidelity_command(weights: Path | None, count: int, brush: str | None,
     _brush(click.get_current_context(), None, brush)
     actions = held_out_actions(count)
     targets = render_targets(actions, brush)
-    with torch.no_grad():
-        torch.manual_seed(0)  # the noise of a painter that takes noise
-        strokes = torch.cat([painter(actions[i:i + 100]) for i in range(0, count, 100)])
-        again = render_targets(actions, brush, variant=ANOTHER_SAMPLE)
+    strokes = paint_batches(painter, actions)
+    again = render_targets(actions, brush, variant=ANOTHER_SAMPLE)
     result = {"brush": brush, "n": count, **fidelity(strokes, targets),
               **spectral_distance(strokes, targets),
               "untrained": evaluate(NeuralPainter(), actions, targets),

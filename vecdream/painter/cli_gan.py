@@ -34,7 +34,7 @@ __all__ = ["train_gan_command"]
               help="Adversarial steps after those.")
 @click.option("--batch", default=24, show_default=True, callback=_positive)
 @click.option("--noise", default=2, show_default=True, callback=_positive,
-              help="Noise maps the painter gets.")
+              help="Noise signals along the stroke that the painter reads.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Run folder (checkpoint.pt, gan_painter.pt).")
 @click.option("--resume", is_flag=True, help="Continue from --out/checkpoint.pt.")
@@ -50,16 +50,12 @@ def train_gan_command(data: Path, strokes: int, brush: str, init_path: Path | No
     import torch
     from tqdm import tqdm
 
-    from .model import PAINTERS, load_painter
+    from .model import load_painter
     from .train_gan import GanConfig, train_gan_painter
 
     _engine()
-    if init_path is None and brush not in PAINTERS:
-        raise click.BadParameter(f"no painter ships for {brush!r}: train one with "
-                                 f"`vecdream painter train --brush {brush}`",
-                                 param_hint="--init")
-    try:
-        init = load_painter(init_path, brush=None if init_path else brush)
+    try:  # no --init: the painter shipped for --brush, or one line saying none ships
+        init = load_painter(init_path, brush=brush)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--init") from None
     torch.set_num_threads(threads)

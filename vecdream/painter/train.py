@@ -33,7 +33,7 @@ from .model import NeuralPainter, painter_checkpoint
 from .strokes_data import StrokeDataset
 
 __all__ = ["TrainConfig", "ActionDiscriminator", "train_painter", "fidelity", "evaluate",
-           "premultiply"]
+           "paint_batches", "premultiply"]
 
 
 @dataclasses.dataclass
@@ -73,12 +73,27 @@ def fidelity(pred: Tensor, target: Tensor) -> dict[str, float]:
 
 
 @torch.no_grad()
+def paint_batches(painter: nn.Module, actions: Tensor, batch: int = 100,
+                  seed: int = 0) -> Tensor:
+    """``painter(actions)`` ``(N, 4, 64, 64)`` in batches of ``batch``. A painter with noise
+    inputs draws its noise from a generator seeded with ``seed``, so a score computed on
+    its strokes is reproducible."""
+    noisy = getattr(painter, "noise", 0)
+    generator = torch.Generator().manual_seed(seed)
+    out = []
+    for i in range(0, len(actions), batch):
+        chunk = actions[i:i + batch]
+        out.append(painter(chunk, painter.sample_noise(len(chunk), generator)) if noisy
+                   else painter(chunk))
+    return torch.cat(out)
+
+
 def evaluate(painter: nn.Module, actions: Tensor, targets: Tensor,
              batch: int = 100) -> dict[str, float]:
-    """:func:`fidelity` of ``painter(actions)`` against ``targets`` (rendered in batches)."""
+    """:func:`fidelity` of ``painter(actions)`` against ``targets`` (:func:`paint_batches`)."""
     was_training = painter.training
     painter.eval()
-    pred = torch.cat([painter(actions[i:i + batch]) for i in range(0, len(actions), batch)])
+    pred = paint_batches(painter, actions, batch)
     painter.train(was_training)
     return fidelity(pred, targets)
 

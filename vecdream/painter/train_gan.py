@@ -36,7 +36,7 @@ from torch.nn import functional as F
 from .model import NeuralPainter, painter_checkpoint
 from .strokes_data import StrokeDataset
 from .texture import spectral_distance
-from .train import _save, fidelity, premultiply
+from .train import _save, fidelity, paint_batches, premultiply
 
 __all__ = ["GanConfig", "GeometryCritic", "add_noise_inputs", "train_gan_painter"]
 
@@ -117,11 +117,8 @@ def _balanced(rec: Tensor, adv: Tensor, layer: Tensor) -> Tensor:
     return (g_rec / (g_adv + 1e-8)).clamp(max=1e4).detach()
 
 
-@torch.no_grad()
 def _evaluate(g: NeuralPainter, actions: Tensor, targets: Tensor) -> dict[str, float]:
-    gen = torch.Generator().manual_seed(0)
-    pred = torch.cat([g(actions[i:i + 100], g.sample_noise(len(actions[i:i + 100]), gen))
-                      for i in range(0, len(actions), 100)])
+    pred = paint_batches(g, actions)
     return {**fidelity(pred, targets), **spectral_distance(pred, targets)}
 
 
