@@ -4,12 +4,13 @@ Targets (``--targets``): ``glyphs``, ``--n`` glyphs from the held-out fonts
 (``find_fonts("test")``, never seen in training) with their own random affine jitter,
 64 px, black on white; or ``crops``, 64 px crops (64-256 px of the photo) of the held-out
 photos (``targets.HELD_OUT_PHOTOS``, never cropped for training). Every method paints
-``T`` strokes per glyph (the agent's stroke count) through the same frozen painter, and is
+``T`` strokes per glyph (the agent's stroke count, all its layers) through the same frozen
+painter, and is
 scored by pixel MSE against the target (lower is better):
 
     white        an empty page (the floor any painting must beat)
     random       random strokes (:func:`random_actions`): the optimizer's start
-    agent        the agent, one forward pass
+    agent        the agent, one forward pass (each of its layers once, over the last)
     opt-200      ``--steps`` Adam steps (lr 0.05 on action logits, pyramid MSE) from the
                  random strokes, all glyphs in one batch (the cheapest way to optimize)
     agent+opt-K  the agent's strokes refined for ``--refine`` steps
@@ -35,7 +36,7 @@ import torch
 from torch.nn import functional as F
 
 from vecdream.painter.actions import random_actions
-from vecdream.painter.agent import load_agent, paint
+from vecdream.painter.agent import load_agent, paint, paint_layers
 from vecdream.painter.agent_train import StrokePrior
 from vecdream.painter.model import load_painter
 from vecdream.painter.targets import crop_targets, glyph_targets
@@ -74,7 +75,11 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     painter = StrokePrior() if args.painter == "prior" else load_painter(args.painter)
     agent = load_agent(args.agent)
-    strokes = agent.strokes
+    strokes = agent.strokes * agent.layers
+
+    def one_pass(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        actions, canvases = paint_layers(agent, painter, images)
+        return actions, canvases[-1]
     gen = torch.Generator().manual_seed(args.seed)
     targets = (glyph_targets(args.n, generator=gen, split="test") if args.targets == "glyphs"
                else crop_targets(args.n, generator=gen, split="test"))
@@ -87,20 +92,19 @@ def main() -> None:
     with torch.no_grad():
         rows["white"] = (mse(torch.ones_like(targets), targets), None, args.n)
         rows["random"] = (mse(paint(start, painter), targets), None, args.n)
-        paint(agent(targets), painter)  # warm-up (allocator, kernels)
+        one_pass(targets)  # warm-up (allocator, kernels)
         t0 = time.perf_counter()
-        paint(agent(targets[:16]), painter)
+        one_pass(targets[:16])
         image_256 = time.perf_counter() - t0
         t0 = time.perf_counter()
-        actions = agent(targets)
-        one_pass = paint(actions, painter)
+        actions, painted = one_pass(targets)
         batch_s = (time.perf_counter() - t0) / args.n
         single = []
         for t in targets:
             t0 = time.perf_counter()
-            paint(agent(t[None]), painter)
+            one_pass(t[None])
             single.append(time.perf_counter() - t0)
-        rows["agent"] = (mse(one_pass, targets), statistics.median(single), args.n)
+        rows["agent"] = (mse(painted, targets), statistics.median(single), args.n)
 
     k = min(args.opt_n, args.n)
     sub = targets[:k]
@@ -109,7 +113,7 @@ def main() -> None:
     opt_s = (time.perf_counter() - t0) / k
     with torch.no_grad():
         rows[f"opt-{args.steps}"] = (mse(paint(optimized, painter), sub), opt_s, k)
-        rows["agent (same glyphs)"] = (mse(one_pass[:k], sub), None, k)
+        rows["agent (same glyphs)"] = (mse(painted[:k], sub), None, k)
     if args.refine:
         t0 = time.perf_counter()
         refined, _ = refine_actions(sub, actions[:k], painter, args.refine, chunk=k)
@@ -118,7 +122,8 @@ def main() -> None:
             rows[f"agent+opt-{args.refine}"] = (mse(paint(refined, painter), sub), ref_s, k)
 
     print(f"painter {args.painter or 'shipped'}, agent {args.agent or 'shipped'} "
-          f"({strokes} strokes/cell), {args.threads} thread(s), held-out {args.targets}")
+          f"({strokes} strokes/cell in {agent.layers} layer(s)), {args.threads} thread(s), "
+          f"held-out {args.targets}")
     print("| method | cells | pixel MSE | vs random start | vs white page | s per image |")
     print("|---|---|---|---|---|---|")
     for name, (loss, secs, n) in rows.items():
@@ -138,7 +143,7 @@ def main() -> None:
     t0 = time.perf_counter()
     real = replay(actions, brush)
     print(f"replay in MyPaint, {brush} ({args.n} cells, {(time.perf_counter() - t0) / args.n:.3f} "
-          f"s each): PSNR vs painter {psnr(real, one_pass):.2f} dB, MSE vs target "
+          f"s each): PSNR vs painter {psnr(real, painted):.2f} dB, MSE vs target "
           f"{mse(real, targets):.5f} (painter {rows['agent'][0]:.5f}, white "
           f"{rows['white'][0]:.5f})")
 

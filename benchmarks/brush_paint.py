@@ -21,6 +21,7 @@ the target, strokes, seconds; a sheet per target.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -37,7 +38,13 @@ from vecdream.painter.model import PAINTERS, load_painter
 from vecdream.painter.optimize import optimize_brush
 
 sys.path.insert(0, str(Path(__file__).parent))
+from iconify import iconify_svgs, svg_to_image  # noqa: E402
 from paint_pen import feature_distance, sample_photo, save_sheet  # noqa: E402
+
+EMOJI_SET = "@iconify-json/fluent-emoji-flat"
+EMOJI = ("grinning-face", "red-apple", "sun", "tropical-fish", "house", "rocket",
+         "cat-face", "four-leaf-clover")
+"""Held-out flat-colour artwork: emoji no brush setting was tuned on, of varied shapes."""
 
 
 def face(size: int) -> torch.Tensor:
@@ -66,8 +73,10 @@ def main() -> None:
                    help="the runs: photo is layers with the colours from the target")
     p.add_argument("--painters", nargs="+", choices=PAINTERS, default=list(PAINTERS))
     p.add_argument("--targets", nargs="+", default=["face", "chelsea"],
-                   help="'face' (drawn here) or scikit-image photo names, e.g. coffee "
-                        "astronaut (photos no brush setting was tuned on)")
+                   help="'face' (drawn here), 'emoji' (the EMOJI from npm's "
+                        f"{EMOJI_SET}, fetched now), emoji:NAME, or scikit-image photo "
+                        "names, e.g. coffee astronaut (photos no brush setting was tuned on)")
+    p.add_argument("--json", type=Path, default=None, help="append one row per painting")
     p.add_argument("--out", type=Path, default=Path("out/bench_brush_paint"))
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -75,8 +84,14 @@ def main() -> None:
     net = load_net("efficientnet_lite0")
     print(f"{'target':<8} {'painter':<16} {'objective':<17} {'feature/blank':>13} "
           f"{'PSNR dB':>8} {'strokes':>7} {'s':>5}")
-    for name in args.targets:
-        target = face(args.size) if name == "face" else sample_photo(name, args.size)
+    names = [n for t in args.targets for n in (
+        [f"emoji:{e}" for e in EMOJI] if t == "emoji" else [t])]
+    emoji = iconify_svgs(EMOJI_SET) if any(n.startswith("emoji:") for n in names) else {}
+    for name in names:
+        if name.startswith("emoji:"):
+            target = svg_to_image(emoji[name.removeprefix("emoji:")], args.size)
+        else:
+            target = face(args.size) if name == "face" else sample_photo(name, args.size)
         h, w = target.shape[1:]
         base = content(net, "blocks.2", target)
 
@@ -102,12 +117,18 @@ def main() -> None:
                                        seed=0, device="cpu",
                                        colour_target=target if key == "photo" else None)
                     image, strokes = r.image[0], strokes + r.actions.shape[1]
-                print(f"{name:<8} {brush:<16} {label:<17} "
-                      f"{feature_distance(base, image) / blank:>13.3f} "
-                      f"{psnr(image, target):>8.2f} {strokes:>7} "
-                      f"{time.perf_counter() - t0:>5.0f}", flush=True)
+                row = {"target": name, "painter": brush, "objective": label.strip(),
+                       "feature_over_blank": round(feature_distance(base, image) / blank, 4),
+                       "psnr": round(float(psnr(image, target)), 2), "strokes": strokes,
+                       "seconds": round(time.perf_counter() - t0, 1), "size": args.size,
+                       "steps": args.steps}
+                print(f"{name:<8} {brush:<16} {label:<17} {row['feature_over_blank']:>13.3f} "
+                      f"{row['psnr']:>8.2f} {strokes:>7} {row['seconds']:>5.0f}", flush=True)
+                if args.json is not None:
+                    with args.json.open("a") as f:
+                        f.write(json.dumps(row) + "\n")
                 tiles.append(image)
-        save_sheet(tiles, args.out / f"{name}_sheet.png")
+        save_sheet(tiles, args.out / f"{name.replace(':', '_')}_sheet.png")
 
 
 if __name__ == "__main__":

@@ -42,9 +42,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import subprocess
-import tarfile
-import tempfile
+import sys
 import time
 from pathlib import Path
 
@@ -62,38 +60,20 @@ from vecdream.seeds.families import make_drawings
 from vecdream.seeds.gan import train_seed_gan
 from vecdream.seeds.stats import seed_stats
 
+sys.path.insert(0, str(Path(__file__).parent))
+from iconify import iconify_svgs, svg_to_image  # noqa: E402
+
 
 def family_images(name: str, n: int, size: int, seed: int) -> tuple[torch.Tensor, list[str]]:
     drawings = make_drawings(name, n, seed=seed, size=size, grid=4)
     return render(drawings, size, size), [d.to_svg() for d in drawings]
 
 
-def svg_to_image(svg: str, size: int) -> torch.Tensor:
-    import cairosvg
-
-    png = cairosvg.svg2png(bytestring=svg.encode(), output_width=size, output_height=size,
-                           background_color="white")
-    array = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.float32) / 255
-    return torch.from_numpy(array).permute(2, 0, 1)
-
-
 def icon_images(size: int, package: str = "@iconify-json/flat-color-icons",
                 limit: int | None = None) -> tuple[torch.Tensor, list[str]]:
     """Every icon of an Iconify JSON set from npm (the first ``limit``), via cairosvg."""
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "pack", package, "--silent"],
-                       cwd=tmp, check=True, capture_output=True, timeout=120)
-        tgz = next(Path(tmp).glob("*.tgz"))
-        with tarfile.open(tgz) as tar:
-            data = json.load(tar.extractfile("package/icons.json"))
-    images, svgs = [], []
-    for icon in list(data["icons"].values())[:limit]:
-        w, h = icon.get("width", data.get("width", 16)), icon.get("height", data.get("height", 16))
-        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}">'
-               f'{icon["body"]}</svg>')
-        images.append(svg_to_image(svg, size))
-        svgs.append(svg)
-    return torch.stack(images), svgs
+    svgs = list(iconify_svgs(package).values())[:limit]
+    return torch.stack([svg_to_image(svg, size) for svg in svgs]), svgs
 
 
 class DCGAN(nn.Module):

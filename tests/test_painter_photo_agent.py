@@ -99,3 +99,31 @@ def test_the_shipped_photo_agent_paints_with_its_own_brush(tmp_path):
     # colours come from the photo: the left half paints orange, the right half blue
     assert painted[:, :30, 0].mean() > painted[:, :30, 2].mean() + 40
     assert painted[:, 40:, 2].mean() > painted[:, 40:, 0].mean() + 40
+
+
+def test_an_agent_of_two_layers_sees_the_canvas_and_starts_as_its_one_layer_agent(tmp_path):
+    from vecdream.painter.agent import paint_layers, widen_for_canvas
+    from vecdream.painter.trace import trace
+
+    torch.manual_seed(0)
+    one = PaintingAgent(strokes=3, hidden=32, width=8, colour="target").eval()
+    two = PaintingAgent(strokes=3, hidden=32, width=8, colour="target", layers=2).eval()
+    two.load_state_dict(widen_for_canvas(one.state_dict()))
+    images, painter = torch.rand(2, 3, 64, 64), StrokePrior(segments=4)
+    with torch.no_grad():
+        first, _ = paint_layers(one, painter, images)
+        actions, canvases = paint_layers(two, painter, images)
+        assert actions.shape == (2, 6, 12) and len(canvases) == 2
+        assert torch.allclose(actions[:, :3], first, atol=1e-6)  # canvas weights start at 0
+        two.encoder[0][0].weight[:, 3:6] = 1.0
+        assert not torch.allclose(two(images, canvases[0]), two(images))  # it sees it
+    (tmp_path / "two.pt").write_bytes(agent_checkpoint(two))
+    assert load_agent(tmp_path / "two.pt").layers == 2
+    assert trace(torch.rand(3, 40, 100), two, painter).actions.shape == (2, 6, 12)
+    with pytest.raises(ValueError, match="layers"):
+        PaintingAgent(layers=0)
+    (tmp_path / "one.pt").write_bytes(agent_checkpoint(PaintingAgent(strokes=3, hidden=32)))
+    config = AgentTrainConfig(steps=2, batch=2, strokes=3, hidden=32, colour="target",
+                              layers=2, targets="seeds", pool=4, adv_weight=0)
+    trained = train_agent(config, painter, tmp_path / "t.pt", init=tmp_path / "one.pt")
+    assert trained.layers == 2 and load_agent(tmp_path / "t.pt").layers == 2

@@ -23,8 +23,9 @@ from torch.nn import functional as F
 from .actions import ACTION_DIM, CELL
 from .frozen import load_frozen
 
-__all__ = ["AGENTS", "COLOURS", "PaintingAgent", "composite", "paint", "agent_checkpoint",
-           "load_agent", "SHIPPED_AGENT", "midpoint_colours"]
+__all__ = ["AGENTS", "COLOURS", "PaintingAgent", "composite", "paint", "paint_layers",
+           "agent_checkpoint", "load_agent", "SHIPPED_AGENT", "midpoint_colours",
+           "widen_for_canvas"]
 
 SHIPPED_AGENT = Path(__file__).with_name("weights") / "glyph_agent.pt"
 AGENTS = {"glyphs": (SHIPPED_AGENT, "classic/pen"),
@@ -83,6 +84,9 @@ class PaintingAgent(nn.Module):
             the agent predicts geometry only and each stroke takes the target's colour at
             its curve's midpoint (blurred over 5 px), as Paint Transformer does. On photos
             that is what a painter does; the network's effort goes into where strokes go.
+        layers: passes painted one over the other (:func:`paint_layers`); with more than
+            one, the encoder also sees the canvas painted so far, so a later pass paints
+            what the earlier ones missed (Paint Transformer's coarse-to-fine loop).
 
     The encoder sees two extra coordinate channels (CoordConv): stroke positions are
     absolute, and plain convolutions are translation-invariant. About 1.6 M parameters
@@ -90,24 +94,30 @@ class PaintingAgent(nn.Module):
     """
 
     def __init__(self, strokes: int = 10, hidden: int = 256, width: int = 32,
-                 colour: str = "learned") -> None:
+                 colour: str = "learned", layers: int = 1) -> None:
         super().__init__()
         if strokes < 1:
             raise ValueError(f"strokes: expected >= 1, got {strokes}")
         if colour not in COLOURS:
             raise ValueError(f"colour: expected one of {', '.join(COLOURS)}, got {colour!r}")
         self.config = {"strokes": int(strokes), "hidden": int(hidden), "width": int(width)}
+        if layers < 1:
+            raise ValueError(f"layers: expected >= 1, got {layers}")
         if colour != "learned":
             self.config["colour"] = colour
+        if layers > 1:
+            self.config["layers"] = int(layers)
         self.strokes = int(strokes)
         self.colour = colour
+        self.layers = int(layers)
         w = int(width)
 
         def block(cin: int, cout: int) -> nn.Sequential:
             return nn.Sequential(nn.Conv2d(cin, cout, 4, 2, 1), nn.GroupNorm(8, cout),
                                  nn.SiLU())
 
-        self.encoder = nn.Sequential(block(5, w), block(w, 2 * w), block(2 * w, 4 * w),
+        inputs = 5 + (3 if layers > 1 else 0)  # target, [canvas,] x and y
+        self.encoder = nn.Sequential(block(inputs, w), block(w, 2 * w), block(2 * w, 4 * w),
                                      block(4 * w, 4 * w), nn.Flatten(),
                                      nn.Linear(4 * w * 16, hidden), nn.SiLU())
         self.init_h = nn.Linear(hidden, hidden)
@@ -121,11 +131,13 @@ class PaintingAgent(nn.Module):
         yy, xx = torch.meshgrid(c, c, indexing="ij")
         self.register_buffer("coords", torch.stack([xx, yy])[None], persistent=False)
 
-    def forward(self, images: Tensor) -> Tensor:
-        """Actions for each target.
+    def forward(self, images: Tensor, canvas: Tensor | None = None) -> Tensor:
+        """Actions for one pass over each target.
 
         Args:
             images: ``(B, 3, 64, 64)`` RGB targets in [0, 1].
+            canvas: ``(B, 3, 64, 64)`` what is painted already (an agent of several
+                layers only); None is a white page.
 
         Returns:
             ``(B, T, 12)`` actions in [0, 1], painted in order ``0 .. T-1``.
@@ -134,7 +146,10 @@ class PaintingAgent(nn.Module):
             raise ValueError(f"PaintingAgent: expected images (B, 3, {CELL}, {CELL}), "
                              f"got {tuple(images.shape)}")
         b = images.shape[0]
-        x = torch.cat([images * 2 - 1, self.coords.expand(b, -1, -1, -1)], 1)
+        inputs = [images * 2 - 1, self.coords.expand(b, -1, -1, -1)]
+        if self.layers > 1:
+            inputs.insert(1, (torch.ones_like(images) if canvas is None else canvas) * 2 - 1)
+        x = torch.cat(inputs, 1)
         code = self.encoder(x)
         h, c = torch.tanh(self.init_h(code)), self.init_c(code)
         prev = images.new_full((b, ACTION_DIM), 0.5)
@@ -145,6 +160,33 @@ class PaintingAgent(nn.Module):
             out.append(prev)
         actions = torch.stack(out, 1)
         return midpoint_colours(actions, images) if self.colour == "target" else actions
+
+
+def paint_layers(agent: PaintingAgent, painter: nn.Module, images: Tensor,
+                 layers: int | None = None) -> tuple[Tensor, list[Tensor]]:
+    """Paint ``images (B, 3, 64, 64)`` in ``layers`` passes (default the agent's), each
+    over the canvas the passes before it left, seen by the agent.
+
+    Returns:
+        All strokes ``(B, layers * T, 12)`` in painting order, and the canvas after each
+        pass, ``layers`` tensors ``(B, 3, 64, 64)``.
+    """
+    canvas, actions, canvases = None, [], []
+    for _ in range(layers or agent.layers):
+        step = agent(images, canvas) if agent.layers > 1 else agent(images)
+        canvas = paint(step, painter, 1.0 if canvas is None else canvas)
+        actions.append(step)
+        canvases.append(canvas)
+    return torch.cat(actions, 1), canvases
+
+
+def widen_for_canvas(state: dict[str, Tensor]) -> dict[str, Tensor]:
+    """A one-layer agent's weights for an agent of several layers: the first
+    convolution gains zero weights for the canvas channels, so the wider agent starts out
+    painting exactly what the one-layer agent paints."""
+    weight = state["encoder.0.0.weight"]                       # (w, 5, 4, 4)
+    zeros = weight.new_zeros(weight.shape[0], 3, *weight.shape[2:])
+    return {**state, "encoder.0.0.weight": torch.cat([weight[:, :3], zeros, weight[:, 3:]], 1)}
 
 
 def agent_checkpoint(agent: PaintingAgent, *, half: bool = False, **extra) -> bytes:

@@ -33,7 +33,15 @@ from torch.nn.utils import spectral_norm
 from vecdream.atomic import atomic_write_bytes
 
 from .actions import CELL, radius_px, records_to_actions
-from .agent import FORMAT, PaintingAgent, agent_checkpoint, load_agent, paint
+from .agent import (
+    FORMAT,
+    PaintingAgent,
+    agent_checkpoint,
+    load_agent,
+    paint,
+    paint_layers,
+    widen_for_canvas,
+)
 from .targets import make_targets
 
 __all__ = ["AgentTrainConfig", "Critic", "StrokePrior", "content_loss", "train_agent",
@@ -51,6 +59,7 @@ class AgentTrainConfig:
     strokes: int = 10
     hidden: int = 256
     colour: str = "learned"
+    layers: int = 1
     lr: float = 3e-4
     critic_lr: float = 2e-4
     content_weight: float = 1.0
@@ -123,11 +132,12 @@ def content_loss(image: Tensor, target: Tensor, levels: int = 4) -> Tensor:
 @torch.no_grad()
 def evaluate_agent(agent: PaintingAgent, painter: nn.Module, targets: Tensor,
                    batch: int = 64) -> float:
-    """Mean pixel MSE between the agent's one-pass paintings and ``targets (N,3,64,64)``."""
+    """Mean pixel MSE between the agent's one-pass paintings (all its layers) and
+    ``targets (N,3,64,64)``."""
     total = 0.0
     for i in range(0, len(targets), batch):
         t = targets[i:i + batch]
-        total += F.mse_loss(paint(agent(t), painter), t, reduction="sum").item()
+        total += F.mse_loss(paint_layers(agent, painter, t)[1][-1], t, reduction="sum").item()
     return total / targets.numel()
 
 
@@ -190,15 +200,23 @@ def train_agent(config: AgentTrainConfig, painter: nn.Module, out: str | Path, *
         ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=True)
         config = AgentTrainConfig(**{**ckpt["train_config"], "steps": config.steps})
     torch.manual_seed(config.seed)
-    agent = PaintingAgent(strokes=config.strokes, hidden=config.hidden, colour=config.colour)
+    agent = PaintingAgent(strokes=config.strokes, hidden=config.hidden, colour=config.colour,
+                          layers=config.layers)
     critic = Critic()
     if init is not None and ckpt is None:
         start = load_agent(init)
-        # where colours come from is not a weight: a glyph agent can start a photo agent
-        shape = {k: v for k, v in agent.config.items() if k != "colour"}
-        if {k: v for k, v in start.config.items() if k != "colour"} != shape:
+        # Where colours come from and how many passes are not weights: a glyph agent can
+        # start a photo agent, a one-layer agent one of several (the canvas unseen at first).
+        free = ("colour", "layers")
+        shape = {k: v for k, v in agent.config.items() if k not in free}
+        if {k: v for k, v in start.config.items() if k not in free} != shape:
             raise ValueError(f"init agent {init} has {start.config}, expected {shape}")
-        agent.load_state_dict(start.state_dict())
+        state = start.state_dict()
+        if agent.layers > 1 and start.layers == 1:
+            state = widen_for_canvas(state)
+        elif (agent.layers > 1) != (start.layers > 1):
+            raise ValueError(f"init agent {init} sees the canvas, a one-layer agent does not")
+        agent.load_state_dict(state)
     opt_a = torch.optim.Adam(agent.parameters(), lr=config.lr)
     opt_c = torch.optim.Adam(critic.parameters(), lr=config.critic_lr, betas=(0.0, 0.9))
     step, history = 0, []
@@ -231,8 +249,10 @@ def train_agent(config: AgentTrainConfig, painter: nn.Module, out: str | Path, *
     started = time.monotonic()
     while step < config.steps:
         target = pool[torch.randint(len(pool), (config.batch,), generator=gen)].float() / 255
-        actions = agent(target)
-        image = paint(actions, painter)
+        # every pass is scored, so the first still paints the whole picture and later
+        # ones learn what is left; gradients flow through the canvases into earlier passes
+        canvases = paint_layers(agent, painter, target)[1]
+        image = canvases[-1]
         logs = {"content": 0.0, "adv": 0.0, "critic": 0.0}
         if config.adv_weight > 0:  # critic step on detached paintings
             d_loss = (F.relu(1 - critic(target, target)).mean()
@@ -241,7 +261,7 @@ def train_agent(config: AgentTrainConfig, painter: nn.Module, out: str | Path, *
             d_loss.backward()
             opt_c.step()
             logs["critic"] = d_loss.item()
-        c_loss = content_loss(image, target)
+        c_loss = sum(content_loss(c, target) for c in canvases) / len(canvases)
         loss = config.content_weight * c_loss
         if config.adv_weight > 0:
             adv = -critic(target, image).mean()

@@ -49,6 +49,9 @@ def _threads(threads: int | None) -> None:
 @click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True)
 @click.option("--strokes", type=click.IntRange(min=1), default=10, show_default=True,
               help="Strokes per 64 px cell.")
+@click.option("--layers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Passes painted one over the other; from 2, the agent also sees the "
+                   "canvas so far (coarse to fine). --init may be a one-layer agent.")
 @click.option("--colour", type=click.Choice(["learned", "target"]), default="learned",
               show_default=True, help="Stroke colours: predicted, or the target's at each "
                                       "stroke (geometry only: for photos).")
@@ -68,8 +71,8 @@ def _threads(threads: int | None) -> None:
 @click.option("--resume", is_flag=True, help="Continue from OUT.ckpt when it exists.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="torch CPU threads.")
-def train_agent_command(out, painter_path, init, targets, steps, batch, strokes, colour, lr,
-                        content_weight, adv_weight, pool, precondition, seed,
+def train_agent_command(out, painter_path, init, targets, steps, batch, strokes, layers,
+                        colour, lr, content_weight, adv_weight, pool, precondition, seed,
                         checkpoint_every, resume, threads) -> None:
     """Train a painting agent through the frozen neural painter."""
     from tqdm.auto import tqdm
@@ -94,7 +97,8 @@ def train_agent_command(out, painter_path, init, targets, steps, batch, strokes,
             pre = load_precondition(precondition, painter)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--precondition'") from None
-    config = AgentTrainConfig(steps=steps, batch=batch, strokes=strokes, colour=colour, lr=lr,
+    config = AgentTrainConfig(steps=steps, batch=batch, strokes=strokes, layers=layers,
+                              colour=colour, lr=lr,
                               content_weight=content_weight, adv_weight=adv_weight,
                               targets=targets, pool=pool, seed=seed,
                               checkpoint_every=checkpoint_every)

@@ -29,7 +29,7 @@ from vecdream.atomic import atomic_write_bytes
 from vecdream.export import image_to_png_bytes, save_drawing
 
 from .actions import ACTION_DIM, CELL, actions_json
-from .agent import paint
+from .agent import paint, paint_layers
 from .agent_train import content_loss
 
 # Cells optimized together: 16 cells x 10 strokes with autograd through the painter add
@@ -125,7 +125,8 @@ def trace(image: Tensor, agent: nn.Module, painter: nn.Module, *, cell: int | No
 
     Args:
         image: RGB target in [0, 1].
-        agent: ``(B, 3, 64, 64) -> (B, T, 12)``, e.g. :func:`~vecdream.painter.agent.load_agent`.
+        agent: a :class:`~vecdream.painter.agent.PaintingAgent`, e.g.
+            :func:`~vecdream.painter.agent.load_agent`; all its layers are painted.
         painter: the frozen neural painter.
         cell: cell side in image pixels (default 64, or the longer side of a smaller
             image, which then fills one cell).
@@ -138,9 +139,12 @@ def trace(image: Tensor, agent: nn.Module, painter: nn.Module, *, cell: int | No
     if cell < 1:
         raise ValueError(f"trace: expected cell >= 1, got {cell}")
     cells, origins = split_cells(image, cell)
-    actions = torch.cat([agent(cells[i:i + chunk]) for i in range(0, len(cells), chunk)])
-    painted = _paint_chunks(actions, painter, chunk)
-    out = stitch(painted, (w, h), cell)
+    # an agent of several layers paints each cell in passes; a cell's strokes are all
+    # its passes' in order, so refining and replaying treat them as one sequence
+    passes = [paint_layers(agent, painter, cells[i:i + chunk])
+              for i in range(0, len(cells), chunk)]
+    actions = torch.cat([a for a, _ in passes])
+    out = stitch(torch.cat([c[-1] for _, c in passes]), (w, h), cell)
     return TraceResult(actions, origins, cell, (w, h), out, F.mse_loss(out, image).item())
 
 
