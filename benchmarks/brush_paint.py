@@ -68,9 +68,13 @@ def main() -> None:
     p.add_argument("--fine", type=int, default=32, help="cell of the coarse-to-fine layer")
     p.add_argument("--pixel-weight", type=float, default=BRUSH_PIXEL_WEIGHT,
                    help="weight of the blurred pixel match (paint_pixels)")
-    p.add_argument("--only", choices=("content", "pixels", "layers", "photo"), nargs="+",
-                   default=("content", "pixels", "layers", "photo"),
-                   help="the runs: photo is layers with the colours from the target")
+    p.add_argument("--only", choices=("content", "pixels", "layers", "photo", "reseed"),
+                   nargs="+", default=("content", "pixels", "layers", "photo"),
+                   help="the runs: photo is layers with the colours from the target, "
+                        "reseed is photo with idle strokes moved to the worst spots")
+    p.add_argument("--reseed", type=float, nargs="+", default=[0.3, 0.6],
+                   help="the reseed run: fractions of each layer's steps to re-seed after")
+    p.add_argument("--reseed-share", type=float, default=0.1)
     p.add_argument("--painters", nargs="+", choices=PAINTERS, default=list(PAINTERS))
     p.add_argument("--targets", nargs="+", default=["face", "chelsea"],
                    help="'face' (drawn here), 'emoji' (the EMOJI from npm's "
@@ -107,7 +111,8 @@ def main() -> None:
                     ("content", "content", base, ((64, args.steps),)),
                     ("pixels", "content + pixels", with_pixels, ((64, args.steps),)),
                     ("layers", "+ pixels, 64 > " + str(args.fine), with_pixels, layered),
-                    ("photo", "  + photo colour", with_pixels, layered)):
+                    ("photo", "  + photo colour", with_pixels, layered),
+                    ("reseed", "  + reseed", with_pixels, layered)):
                 if key not in args.only:
                     continue
                 t0, image, strokes = time.perf_counter(), torch.ones(3), 0
@@ -115,7 +120,10 @@ def main() -> None:
                     r = optimize_brush(objective, (w, h), painter=painter, cell=cell,
                                        background=image, init_image=target, steps=steps,
                                        seed=0, device="cpu",
-                                       colour_target=target if key == "photo" else None)
+                                       colour_target=target if key in ("photo", "reseed")
+                                       else None,
+                                       reseed=args.reseed if key == "reseed" else (),
+                                       reseed_share=args.reseed_share)
                     image, strokes = r.image[0], strokes + r.actions.shape[1]
                 row = {"target": name, "painter": brush, "objective": label.strip(),
                        "feature_over_blank": round(feature_distance(base, image) / blank, 4),

@@ -60,7 +60,7 @@ def test_paint_brush_halves_the_content_loss_without_libmypaint(photo, tmp_path,
     out = tmp_path / "p.svg"
     result = invoke("paint", photo, "--medium", "brush", "--size", 48, "--cell", 48,
                     "--strokes", 8, "--steps", 20, "--views", 1, "--augment", "none", "--seed", 0,
-                    "--device", "cpu", "--out", out)
+                    "--device", "cpu", "--reseed", 1, "--out", out)
     assert result.exit_code == 0, (result.output, result.exception)
     assert loss_ratio(result.output) <= 0.5, result.output
     assert "libmypaint-1.5-1 mypaint-brushes" in result.output  # the one warning line
@@ -76,6 +76,7 @@ def test_paint_brush_halves_the_content_loss_without_libmypaint(photo, tmp_path,
     assert doc["metadata"]["medium"] == "brush" and doc["brush"] == mypaint.DEFAULT_BRUSH
     assert doc["metadata"]["layers"] == 2 and doc["metadata"]["steps"] == 20
     assert doc["metadata"]["brush_colour"] == "photo"  # paint's default
+    assert doc["metadata"]["reseed"] == 1
     svg = Drawing.from_svg(out)
     assert svg.size == (48.0, 32.0) and len(svg) == len(doc["actions"])
 
@@ -84,12 +85,13 @@ def test_paint_brush_halves_the_content_loss_without_libmypaint(photo, tmp_path,
 def test_dream_brush_replays_through_libmypaint(tmp_path):
     out = tmp_path / "d.png"
     result = invoke("dream", "--medium", "brush", "--class", 1, *TINY, "--steps", 2,
-                    "--gif", tmp_path / "d.gif", "--out", out)
+                    "--reseed", 1, "--gif", tmp_path / "d.gif", "--out", out)
     assert result.exit_code == 0, (result.output, result.exception)
     psnr = float(result.output.split("PSNR ")[1].split(" dB")[0])
     assert 5 < psnr < 80
     for name in ("d.png", "d.json", "d.svg", "d_replay.png", "d.gif"):
         assert (tmp_path / name).is_file(), name
+    assert json.loads((tmp_path / "d.json").read_text())["metadata"]["reseed"] == 1
     with Image.open(tmp_path / "d_replay.png") as im:
         assert im.size == (32, 32)
 
@@ -126,6 +128,7 @@ def test_ctrl_c_stops_after_the_step_and_still_writes(tmp_path, monkeypatch):
     ("paint", ["--medium", "pen", "--cell", "32"], "--cell needs --medium brush"),
     ("paint", ["--medium", "pen", "--brush-colour", "photo"],
      "--brush-colour needs --medium brush"),
+    ("paint", ["--medium", "pen", "--reseed", "1"], "--reseed needs --medium brush"),
     ("dream", ["--brush-colour", "photo"], "photo colours need a photo"),
 ])
 def test_options_of_the_other_medium_are_one_line_errors(photo, command, args, fragment):

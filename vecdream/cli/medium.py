@@ -31,7 +31,7 @@ PEN_ONLY = ("paths", "width", "lr_points", "colors", "small_size", "tiles", "fin
 """Options (by parameter name) of pen strokes that ``--medium brush`` refuses."""
 
 BRUSH_ONLY = ("strokes", "cell", "grids", "layers", "brush", "painter", "brush_lr",
-              "brush_colour")
+              "brush_colour", "reseed")
 """Options that need ``--medium brush``."""
 
 _BRUSH_TWIN = {"lr_points": " (the brush's learning rate is --brush-lr)",
@@ -64,6 +64,9 @@ _BRUSH = [
                       "alpha-weighted mean, every step) and only its shape is optimized; "
                       "learned: the loss moves colours too (default: photo for paint, "
                       "learned for dream, which has no photo)."),
+    click.option("--reseed", type=click.IntRange(0, 10), default=0, show_default=True,
+                 help="Brush: times per layer the 10% of strokes with the least paint move "
+                      "to where the loss wants change most (its gradient on the canvas)."),
     click.option("--brush-lr", type=click.FloatRange(min=0, min_open=True), default=0.05,
                  show_default=True,
                  help="Brush: learning rate of the actions (1 = a whole cell or colour range)."),
@@ -144,8 +147,10 @@ def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
         raise click.BadParameter(f"{p['layers']} layers from a {p['cell']} px cell leave cells "
                                  "under 4 px: fewer layers or a larger --cell",
                                  param_hint="'--layers'")
+    reseed = p.get("reseed") or 0  # a checkpoint from before --reseed has none
     meta = {**metadata, "medium": "brush", "strokes": p["strokes"], "cell": p["cell"],
-            "grids": p["grids"], "layers": p["layers"], "brush_colour": p["brush_colour"]}
+            "grids": p["grids"], "layers": p["layers"], "brush_colour": p["brush_colour"],
+            "reseed": reseed}
     meta.pop("paths", None)
     recorder = Recorder(outputs, {}, meta,
                         gif_every=max(1, p["steps"] // GIF_FRAMES) if p["gif"] else 0)
@@ -157,7 +162,7 @@ def run_brush(p: dict, objective, outputs: Outputs, metadata: dict, *,
             colour_target=init_image if p["brush_colour"] == "photo" else None,
             views=p["views"], augment=None if p["augment"] == "none" else p["augment"],
             lr=p["brush_lr"], seed=p["seed"], device=p["device"], callback=recorder,
-            progress=True)
+            progress=True, reseed=[k / (reseed + 1) for k in range(1, reseed + 1)])
     except KeyboardInterrupt:
         click.echo("\naborted: nothing written for this run", err=True)
         raise SystemExit(INTERRUPTED) from None

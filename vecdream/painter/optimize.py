@@ -32,6 +32,7 @@ from vecdream.dream.loop import (
 from vecdream.objectives import DreamContext, Objective
 from vecdream.painter.actions import CELL
 from vecdream.painter.canvas import BrushCanvas, Painter, composite_layers, target_colours
+from vecdream.painter.reseed import reseed_canvas
 
 __all__ = ["BrushResult", "BrushStepInfo", "coarse_to_fine", "optimize_brush"]
 
@@ -111,6 +112,8 @@ def optimize_brush(
     device: str | torch.device = "auto",
     callback: Callable[[BrushStepInfo], bool | None] | None = None,
     progress: bool = False,
+    reseed: Sequence[float] = (),
+    reseed_share: float = 0.1,
 ) -> BrushResult:
     """Optimize brush actions so the painted canvas minimizes ``objective``.
 
@@ -138,6 +141,10 @@ def optimize_brush(
         device: ``"auto"``, ``"cpu"``, ``"cuda"``...
         callback: called with a :class:`BrushStepInfo` after each step; True stops.
         progress: show a tqdm bar.
+        reseed: fractions of ``steps`` after which the ``reseed_share`` strokes with the
+            least paint move to where the loss's gradient on the canvas is largest
+            (:mod:`~vecdream.painter.reseed`); batch 1 only.
+        reseed_share: fraction of the strokes moved each time.
 
     Returns:
         :class:`BrushResult`.
@@ -176,6 +183,9 @@ def optimize_brush(
     drawings = _NoDrawings(objective)
     bar = _progress_bar(steps) if progress else None
     step, renders = 0, None
+    reseed_at = {max(1, round(f * steps)) for f in reseed}
+    if reseed_at and canvas.actions.shape[0] != 1:
+        raise ValueError("reseed: re-seeding paints one canvas, use batch=1")
     try:
         with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):
             base = int(torch.randint(0, 2**62, (1,), generator=generator))
@@ -189,6 +199,8 @@ def optimize_brush(
                 ctx = DreamContext(sample_views(renders, view_maker, views), renders, drawings,
                                    objective.needs)
                 loss = objective(ctx)
+                if step in reseed_at:
+                    renders.retain_grad()
                 loss.backward()
                 if colour_target is not None:
                     canvas.actions.grad[..., 3:6] = 0  # colour is set below, not learned
@@ -199,6 +211,9 @@ def optimize_brush(
                         canvas.actions[..., 3:6] = target_colours(
                             strokes.detach(), canvas.layout, colour_target,
                             canvas.actions[..., 3:6])
+                if step in reseed_at and step < steps:
+                    reseed_canvas(canvas.actions, optimizer, strokes, canvas.layout,
+                                  renders.grad, reseed_share, generator)
                 history["loss"].append(loss.item())
                 if bar is not None:
                     bar.update(1)
