@@ -39,6 +39,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--brush-colour", choices=("photo", "learned"), default="photo",
                    help="photo: each stroke takes the photo's colour under it; learned: the "
                         "loss moves colours too")
+    p.add_argument("--reseed", type=int, default=0,
+                   help="times per layer the idlest 10%% of strokes move to the worst spots")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=Path("out/examples"), help="output folder")
     return p.parse_args(argv)
@@ -66,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
         colour_target=photo if args.brush_colour == "photo" else None,
         cell=args.cell, strokes=args.strokes, steps=args.steps,
         views=1, augment=None,  # content compares the plain render: no random views
+        reseed=[k / (args.reseed + 1) for k in range(1, args.reseed + 1)],
         seed=args.seed, device="cpu", progress=True)
     files = save_brush([r.canvas for r in layers], args.out / "brush_paint.png",
                        image=layers[-1].image[0])
