@@ -195,7 +195,8 @@ def _train_vector(kind: str, images: torch.Tensor, args) -> tuple[object, int]:
 
     result = train_seed_gan(images, n_paths=args.paths, n_closed=args.paths, size=args.size,
                             steps=args.steps if budget <= 0 else 10**9, batch=args.batch,
-                            seed=0, generator=kind, callback=stop)
+                            seed=0, generator=kind, callback=stop,
+                            minibatch_std=args.mbstd, mode_seeking=args.mode_seeking)
     return result.generator, result.step
 
 
@@ -281,6 +282,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--paths", type=int, default=16)
     p.add_argument("--samples", type=int, default=128, help="samples per method")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--mbstd", action="store_true",
+                   help="vector methods: D sees minibatch statistics (issue 21, lever 6)")
+    p.add_argument("--mode-seeking", type=float, default=0.05,
+                   help="vector methods: weight of the mode-seeking term")
     p.add_argument("--out", default="out/bench_seeds")
     p.add_argument("--json", default=None, help="append every row to this JSON-lines file")
     args = p.parse_args(argv)
@@ -298,7 +303,8 @@ def main(argv: list[str] | None = None) -> None:
             if args.json:
                 with open(args.json, "a") as f:
                     f.write(json.dumps({**row, "size": args.size, "budget_minutes": args.minutes,
-                                        "batch": args.batch}) + "\n")
+                                        "batch": args.batch, "mbstd": args.mbstd,
+                                        "mode_seeking": args.mode_seeking}) + "\n")
 
 
 if __name__ == "__main__":

@@ -101,6 +101,26 @@ def test_discriminator_file_round_trip_weights_only(tmp_path):
         load_discriminator(tmp_path / "bad.pt")
 
 
+def test_minibatch_statistics_tell_a_collapsed_batch_from_a_diverse_one(tmp_path):
+    torch.manual_seed(0)
+    d = SeedDiscriminator(16, channels=8, minibatch_std=True).eval()
+    same = torch.rand(1, 3, 16, 16).expand(6, -1, -1, -1)
+    varied = torch.rand(6, 3, 16, 16)
+    assert d.features(varied).shape == (6, (32 + 1) * 16)  # 32 channels at 4 x 4, + the std
+    assert d.features(same)[:, -16:].abs().max() < 1e-3
+    assert (d.features(varied)[:, -16:] > 1e-3).all()
+    save_discriminator(d, tmp_path / "d.pt")
+    again = load_discriminator(tmp_path / "d.pt")
+    assert again.minibatch_std and torch.allclose(again(varied), d(varied))
+    assert "minibatch_std" not in SeedDiscriminator(16, 8).config()  # old files unchanged
+    result = train_seed_gan(torch.rand(8, 3, 16, 16), n_paths=2, size=16, steps=2, batch=4,
+                            minibatch_std=True, channels=8, checkpoint=tmp_path / "g.ckpt",
+                            checkpoint_every=1)
+    assert result.step == 2
+    resumed = train_seed_gan(torch.rand(8, 3, 16, 16), steps=3, resume=tmp_path / "g.ckpt")
+    assert resumed.step == 3
+
+
 # ---------------------------------------------------------------- generator
 def test_generator_shapes_closed_paths_and_palette():
     palette = [[0.9, 0.1, 0.1], [0.1, 0.1, 0.9], [1.0, 0.9, 0.2]]

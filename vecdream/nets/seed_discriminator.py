@@ -34,16 +34,20 @@ class SeedDiscriminator(nn.Module):
     Args:
         size: input side in pixels (a power of two >= 8); other sizes are resized.
         channels: channels of the first layer, doubled at each halving (max 256).
+        minibatch_std: append, at 4 x 4, the standard deviation of the features across
+            groups of up to 4 images (StyleGAN's minibatch statistics): a generator whose
+            samples all look alike is then easy to tell from the reals, which differ.
 
     The layers halve the image down to 4 x 4; :meth:`features` returns the flattened
     penultimate activations ``(B, F)``.
     """
 
-    def __init__(self, size: int = 64, channels: int = 32) -> None:
+    def __init__(self, size: int = 64, channels: int = 32, minibatch_std: bool = False
+                 ) -> None:
         super().__init__()
         if size < 8 or size & (size - 1):
             raise ValueError(f"SeedDiscriminator: size must be a power of two >= 8, got {size}")
-        self.size, self.channels = size, channels
+        self.size, self.channels, self.minibatch_std = size, channels, bool(minibatch_std)
         layers: list[nn.Module] = [spectral_norm(nn.Conv2d(3, channels, 3, padding=1)),
                                    nn.LeakyReLU(0.2)]
         c = channels
@@ -53,20 +57,36 @@ class SeedDiscriminator(nn.Module):
                        nn.LeakyReLU(0.2)]
             c = c_out
         self.body = nn.Sequential(*layers)
-        self.head = spectral_norm(nn.Linear(c * 16, 1))
+        self.head = spectral_norm(nn.Linear((c + self.minibatch_std) * 16, 1))
 
-    def config(self) -> dict[str, int]:
-        return {"size": self.size, "channels": self.channels}
+    def config(self) -> dict[str, int | bool]:
+        config: dict[str, int | bool] = {"size": self.size, "channels": self.channels}
+        if self.minibatch_std:  # files from before the option load unchanged
+            config["minibatch_std"] = True
+        return config
 
     def features(self, x: Tensor) -> Tensor:
         """Penultimate activations ``(B, F)`` of images ``(B, 3, H, W)`` in [0, 1]."""
         if x.shape[-2:] != (self.size, self.size):
             x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", antialias=True,
                               align_corners=False)
-        return self.body(x * 2 - 1).flatten(1)
+        h = self.body(x * 2 - 1)
+        if self.minibatch_std:
+            h = torch.cat([h, _group_std(h)], 1)
+        return h.flatten(1)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.head(self.features(x)).squeeze(1)
+
+
+def _group_std(h: Tensor, group: int = 4) -> Tensor:
+    """``(B, 1, H, W)``: per group of ``group`` images (fewer when ``B`` does not divide),
+    the mean over features of their standard deviation across the group."""
+    b = h.shape[0]
+    g = next(k for k in range(min(group, b), 0, -1) if b % k == 0)
+    grouped = h.reshape(g, b // g, *h.shape[1:])           # image i is in group i % (b/g)
+    std = (grouped.var(0, unbiased=False) + 1e-8).sqrt().mean((1, 2, 3))   # (B/g,)
+    return std.repeat(g)[:, None, None, None].expand(b, 1, *h.shape[2:])
 
 
 def g_loss(fake_logits: Tensor) -> Tensor:

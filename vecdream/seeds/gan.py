@@ -149,6 +149,7 @@ def train_seed_gan(
     ema: float = 0.99,
     r1: float | None = None,
     mode_seeking: float = 0.05,
+    minibatch_std: bool = False,
     polygon: float = 1.0,
     blur: float = 0.0,
     blur_steps: int = 250,
@@ -186,6 +187,9 @@ def train_seed_gan(
         ema: G EMA decay (ramped up over the first steps).
         r1: R1 weight gamma; default ``0.0002 * size**2 / batch`` (``r1_gamma``).
         mode_seeking: weight of MSGAN's ``1 / (|G(z1) - G(z2)| / |z1 - z2|)``.
+        minibatch_std: the discriminator sees minibatch statistics
+            (:class:`~vecdream.nets.seed_discriminator.SeedDiscriminator`), against
+            samples that all look alike.
         polygon: weight of :func:`~vecdream.seeds.generator.control_polygon_penalty`.
         blur, blur_steps: the discriminator sees real and generated seeds blurred by
             ``blur`` px at first, fading linearly to sharp over ``blur_steps`` steps (0:
@@ -222,7 +226,8 @@ def train_seed_gan(
                    "lr_g": lr_g, "lr_d": lr_d, "ema": ema,
                    "r1": disc.r1_gamma(size, batch) if r1 is None else r1,
                    "mode_seeking": mode_seeking, "polygon": polygon, "policy": list(policy),
-                   "ada": ada, "seed": seed, "blur": blur, "blur_steps": blur_steps}
+                   "ada": ada, "seed": seed, "blur": blur, "blur_steps": blur_steps,
+                   "minibatch_std": bool(minibatch_std)}
         if generator == "auto":
             generator = choose_generator(disc.as_images(data, size))
             log.info("generator: %s", generator)

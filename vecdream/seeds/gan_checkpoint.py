@@ -62,7 +62,8 @@ def build_run(options: dict, config: Config) -> GanRun:
     with torch.random.fork_rng(devices=[]):  # weights and spectral-norm vectors
         torch.manual_seed(options["seed"])
         g = build_generator(config)
-        d = disc.SeedDiscriminator(options["size"], options["channels"])
+        d = disc.SeedDiscriminator(options["size"], options["channels"],
+                                   minibatch_std=options.get("minibatch_std", False))
     g_ema = copy.deepcopy(g).eval().requires_grad_(False)
     betas = (0.0, 0.99)  # StyleGAN2's: momentum fights the moving target of a GAN
     return GanRun(g, g_ema, d,
