@@ -186,6 +186,15 @@ def _mosaic_share(svgs: list[str] | None, images: torch.Tensor) -> float:
     return float(np.mean(good))
 
 
+def _option(text: str) -> tuple[str, object]:
+    """``name=value`` → ``(name, value)`` with the value read as JSON when it parses."""
+    name, _, value = text.partition("=")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
 def _train_vector(kind: str, images: torch.Tensor, args) -> tuple[object, int]:
     start = time.perf_counter()
     budget = args.minutes * 60
@@ -196,7 +205,8 @@ def _train_vector(kind: str, images: torch.Tensor, args) -> tuple[object, int]:
     result = train_seed_gan(images, n_paths=args.paths, n_closed=args.paths, size=args.size,
                             steps=args.steps if budget <= 0 else 10**9, batch=args.batch,
                             seed=0, generator=kind, callback=stop,
-                            minibatch_std=args.mbstd, mode_seeking=args.mode_seeking)
+                            minibatch_std=args.mbstd, mode_seeking=args.mode_seeking,
+                            lattice_options=dict(args.lattice) if kind == "lattice" else None)
     return result.generator, result.step
 
 
@@ -286,6 +296,9 @@ def main(argv: list[str] | None = None) -> None:
                    help="vector methods: D sees minibatch statistics (issue 21, lever 6)")
     p.add_argument("--mode-seeking", type=float, default=0.05,
                    help="vector methods: weight of the mode-seeking term")
+    p.add_argument("--lattice", type=_option, nargs="*", default=[],
+                   help="LatticeConfig fields for the lattice, e.g. logit_bound=3 "
+                        "bound_slots=false")
     p.add_argument("--out", default="out/bench_seeds")
     p.add_argument("--json", default=None, help="append every row to this JSON-lines file")
     args = p.parse_args(argv)
@@ -304,7 +317,8 @@ def main(argv: list[str] | None = None) -> None:
                 with open(args.json, "a") as f:
                     f.write(json.dumps({**row, "size": args.size, "budget_minutes": args.minutes,
                                         "batch": args.batch, "mbstd": args.mbstd,
-                                        "mode_seeking": args.mode_seeking}) + "\n")
+                                        "mode_seeking": args.mode_seeking,
+                                        "lattice": dict(args.lattice)}) + "\n")
 
 
 if __name__ == "__main__":

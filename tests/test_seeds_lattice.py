@@ -111,3 +111,27 @@ def test_discriminator_blur_keeps_ink_wraps_around_and_fades_out():
     run = train_seed_gan(data, steps=2, size=16, batch=4, generator="lattice", blur=2.0,
                          blur_steps=1)
     assert run.step == 2
+
+
+def test_bounding_the_motif_choices_only_keeps_a_seeds_colours_coherent():
+    def sample(bound_slots: bool) -> tuple[int, int]:
+        cfg = LatticeConfig(grid=3, motifs=2, shapes=2, size=48, logit_bound=1.0,
+                            bound_slots=bound_slots)
+        g = LatticeGenerator(cfg)
+        with torch.no_grad():  # every cell wants motif 0 and colour slot 0, strongly
+            g.cell_head.weight.zero_()
+            bias = g.cell_head.bias.view(cfg.cells, -1)
+            bias.zero_()
+            bias[:, 0] = 50.0
+            bias[:, cfg.choices:].view(cfg.cells, cfg.shapes, -1)[..., 0] = 50.0
+            out = g(torch.randn(8, cfg.total_z, generator=torch.Generator().manual_seed(3)))
+        shapes = out["points"][:, 1:].reshape(8, cfg.cells, -1)
+        layouts = len({tuple(s.round(decimals=3).flatten().tolist()) for s in shapes})
+        colours = out["fill"][:, 1:, :3]
+        mixed = int(sum((c - c[:1]).abs().max() > 1e-6 for c in colours))
+        return layouts, mixed
+
+    layouts, mixed = sample(bound_slots=True)
+    assert layouts > 1 and mixed > 0  # the bound randomizes motifs and colours alike
+    layouts, mixed = sample(bound_slots=False)
+    assert layouts > 1 and mixed == 0  # varied layouts, one colour per seed

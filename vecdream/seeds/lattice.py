@@ -64,6 +64,9 @@ class LatticeConfig:
             one layout). Off by default: with ``blur`` it made Truchet samples as varied
             as the real seeds but broke Smith's coherent colour regions (BENCHMARKS.md
             "Seeds IV").
+        bound_slots: the bound also applies to the colour-slot choices; False bounds the
+            motif-and-transform choice only, so the layout stays varied while a seed's
+            colours may still agree across cells.
     """
 
     grid: int = 4
@@ -78,6 +81,7 @@ class LatticeConfig:
     overlap: float = 0.02
     temperature: float = 1.0
     logit_bound: float = 0.0
+    bound_slots: bool = True
 
     @property
     def cells(self) -> int:
@@ -183,9 +187,11 @@ class LatticeGenerator(SeedSampler, nn.Module):
         gumbel = -torch.log(-torch.log(u)).reshape(b, cfg.cells, -1)
         hidden = self.mapping(code)
         logits = self.cell_head(hidden).reshape(b, cfg.cells, -1)
-        if cfg.logit_bound > 0:
-            logits = cfg.logit_bound * torch.tanh(logits / cfg.logit_bound)
         k = cfg.choices
+        if cfg.logit_bound > 0:
+            bounded = cfg.logit_bound * torch.tanh(logits / cfg.logit_bound)
+            logits = bounded if cfg.bound_slots else torch.cat([bounded[..., :k],
+                                                                 logits[..., k:]], -1)
         choice = _st_gumbel(logits[..., :k], gumbel[..., :k], cfg.temperature)
         slot = _st_gumbel(logits[..., k:].reshape(b, cfg.cells, cfg.shapes, -1),
                           gumbel[..., k:].reshape(b, cfg.cells, cfg.shapes, -1),
