@@ -19,7 +19,7 @@ dream: $(STAMP)
 	$(BIN)/vecdream plot out/dream.svg --page A4 --pen 0.5mm --preview out/dream_plot.png \
 		--estimate
 
-# docs/gallery/ from fixed seeds, offline on CPU (< 15 min on 2 cores).
+# docs/gallery/ from fixed seeds, offline on CPU (about half an hour on 2 cores: BENCHMARKS.md).
 gallery: $(STAMP)
 	$(BIN)/python benchmarks/gallery.py --out docs/gallery
 
