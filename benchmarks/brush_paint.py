@@ -11,11 +11,15 @@ same objective, half the steps on 64 px cells, then a second canvas of ``--fine`
 cells painted over the first one's result for the other half (issue 22, item 3), and
 the same with every stroke's colour taken from the target in closed form
 (``colour_target``: the alpha-weighted mean of the target under the stroke) rather
-than learned. Reported: feature distance over a blank page's, PSNR against
-the target, strokes, seconds; a sheet per target.
+than learned, and that with idle strokes re-seeded where the loss's gradient is largest
+(``reseed``). Targets may also be held-out emoji from npm (``--targets emoji``, fetched
+when the script runs) or other scikit-image photos. Reported: feature distance over a
+blank page's, PSNR against the target, strokes, seconds; a sheet per target; ``--json``
+appends one row per painting.
 
     python benchmarks/brush_paint.py [--size 128] [--steps 100] [--fine 32]
-        [--only content pixels layers photo] [--painters classic/pen ...]
+        [--only content pixels layers photo reseed] [--painters classic/pen ...]
+        [--targets face chelsea emoji coffee ...] [--json rows.jsonl]
 """
 
 from __future__ import annotations
