@@ -5,8 +5,7 @@ Targets (``--targets``): ``glyphs``, ``--n`` glyphs from the held-out fonts
 64 px, black on white; or ``crops``, 64 px crops (64-256 px of the photo) of the held-out
 photos (``targets.HELD_OUT_PHOTOS``, never cropped for training). Every method paints
 ``T`` strokes per glyph (the agent's stroke count, all its layers) through the same frozen
-painter, and is
-scored by pixel MSE against the target (lower is better):
+painter, and is scored by pixel MSE against the target (lower is better):
 
     white        an empty page (the floor any painting must beat)
     random       random strokes (:func:`random_actions`): the optimizer's start

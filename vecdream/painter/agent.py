@@ -173,7 +173,7 @@ def paint_layers(agent: PaintingAgent, painter: nn.Module, images: Tensor,
     """
     canvas, actions, canvases = None, [], []
     for _ in range(layers or agent.layers):
-        step = agent(images, canvas) if agent.layers > 1 else agent(images)
+        step = agent(images, canvas)  # a one-layer agent does not look at the canvas
         canvas = paint(step, painter, 1.0 if canvas is None else canvas)
         actions.append(step)
         canvases.append(canvas)

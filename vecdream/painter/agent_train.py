@@ -214,7 +214,7 @@ def train_agent(config: AgentTrainConfig, painter: nn.Module, out: str | Path, *
         state = start.state_dict()
         if agent.layers > 1 and start.layers == 1:
             state = widen_for_canvas(state)
-        elif (agent.layers > 1) != (start.layers > 1):
+        elif agent.layers == 1 and start.layers > 1:
             raise ValueError(f"init agent {init} sees the canvas, a one-layer agent does not")
         agent.load_state_dict(state)
     opt_a = torch.optim.Adam(agent.parameters(), lr=config.lr)

@@ -40,14 +40,12 @@ def idle_strokes(strokes: Tensor, share: float) -> Tensor:
 def error_map(grad: Tensor, blur: float) -> Tensor:
     """Where the painting is worst: ``|grad|`` summed over colour, Gaussian-blurred by
     ``blur`` px, ``(H, W)``, from the loss's gradient w.r.t. the render ``(1, 3, H, W)``."""
+    import kornia
+
+    k = 2 * max(1, int(3 * blur)) + 1
     err = grad[0].abs().sum(0)[None, None]
-    radius = max(1, int(3 * blur))
-    x = torch.arange(-radius, radius + 1, dtype=err.dtype, device=err.device)
-    kernel = torch.exp(-x ** 2 / (2 * blur ** 2))
-    kernel = kernel / kernel.sum()
-    err = F.conv2d(F.pad(err, (radius,) * 4, mode="replicate"), kernel.view(1, 1, 1, -1))
-    err = F.conv2d(err, kernel.view(1, 1, -1, 1))
-    return err[0, 0]
+    return kornia.filters.gaussian_blur2d(err, (k, k), (blur, blur),
+                                          border_type="replicate")[0, 0]
 
 
 @torch.no_grad()
@@ -67,7 +65,6 @@ def reseed_actions(actions: Tensor, idle: Tensor, layout: BrushLayout, error: Te
         and full pressure centred on the spot, in any direction; the others are unchanged.
     """
     out = actions.clone()
-    h, w = error.shape
     c = layout.cell
     err = F.pad(error.clone(), (c, c, c, c))  # cells start up to a cell before the canvas
     span = torch.arange(c, device=error.device)
